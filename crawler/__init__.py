@@ -1,0 +1,1 @@
+"""newsfold's Scrapy project: settings, items, spiders, middlewares and commands."""

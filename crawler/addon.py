@@ -1,0 +1,84 @@
+"""The newsfold add-on: the pipelines, middlewares and safe defaults in one switch.
+
+`ADDONS = {"crawler.addon.Newsfold": 0}` is all a Scrapy project needs to crawl the way
+newsfold does. Values are set at add-on priority, so the project's `settings.py`,
+a spider's `custom_settings` and `-s` on the command line all override them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.settings import BaseSettings
+
+# newsfold's own settings, documented in the README.
+DEFAULTS: dict[str, Any] = {
+    "STATE_URL": "sqlite:///state/newsfold.sqlite",
+    "DEDUP_ENABLED": True,
+    "DEDUP_NUM_PERM": 128,
+    "DEDUP_LSH_THRESHOLD": 0.4,
+    "DEDUP_LEAD_THRESHOLD": 0.5,
+    "DEDUP_SIMILARITY": 0.7,
+    "DEDUP_CONTAINMENT": 0.85,
+    "DEDUP_MIN_SHINGLES": 40,
+    "MIN_ARTICLE_CHARS": 400,
+    "MAX_LINKED_FRACTION": 0.5,
+    "ALLOW_PRIVATE_NETWORKS": False,
+    "NEWSFOLD_CONTACT": "",
+    "STATS_FILE": None,
+}
+
+PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.clean.CleanPipeline": 200,
+    "pipelines.collapse.CollapsePipeline": 300,
+    "pipelines.store.StorePipeline": 400,
+}
+
+# Scrapy settings chosen for a crawler that runs unattended against other people's sites.
+SCRAPY_DEFAULTS: dict[str, Any] = {
+    "ROBOTSTXT_OBEY": True,
+    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_START_DELAY": 1.0,
+    "AUTOTHROTTLE_MAX_DELAY": 30.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+    "DOWNLOAD_DELAY": 0.5,
+    "DOWNLOAD_TIMEOUT": 30,
+    "DOWNLOAD_MAXSIZE": 16 * 1024 * 1024,
+    "DOWNLOAD_WARNSIZE": 4 * 1024 * 1024,
+    "REDIRECT_MAX_TIMES": 5,
+    "RETRY_TIMES": 2,
+    "COOKIES_ENABLED": False,
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
+    "FEED_EXPORT_ENCODING": "utf-8",
+    "LOG_FORMATTER": "crawler.logformatter.NewsLogFormatter",
+    # Only the web: no local files, FTP, S3 or data: URLs from a feed's links.
+    "DOWNLOAD_HANDLERS": {"file": None, "ftp": None, "s3": None, "data": None},
+}
+
+USER_AGENT = "newsfold/0.1 (news crawler; +https://github.com/newsfold/newsfold)"
+
+
+class Newsfold:
+    """Scrapy add-on that installs newsfold's components and defaults."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        for name, value in {**DEFAULTS, **SCRAPY_DEFAULTS}.items():
+            settings.set(name, value, priority="addon")
+        contact = settings.get("NEWSFOLD_CONTACT")
+        agent = f"{USER_AGENT[:-1]}; {contact})" if contact else USER_AGENT
+        settings.set("USER_AGENT", agent, priority="addon")
+        if not settings.getdict("FEEDS"):
+            settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="addon")
+        settings["ITEM_PIPELINES"].update(PIPELINES)
+        settings["EXTENSIONS"].update({"crawler.extensions.run_summary.RunSummary": 0})
+        settings["DOWNLOADER_MIDDLEWARES"].update(
+            {"crawler.middlewares.private_network.PrivateNetworkMiddleware": 50}
+        )
+        if not settings.getbool("ALLOW_PRIVATE_NETWORKS"):
+            settings.set(
+                "TWISTED_DNS_RESOLVER", "crawler.resolver.PublicOnlyResolver", priority="addon"
+            )

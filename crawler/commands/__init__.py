@@ -1,0 +1,1 @@
+"""newsfold's Scrapy commands."""

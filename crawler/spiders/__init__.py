@@ -1,0 +1,1 @@
+"""newsfold's spiders: `urls`, `feeds`, `sitemaps`, `site` and the operator's `news`."""

@@ -1,0 +1,170 @@
+"""The state that outlives a run: the duplicate index and the record of every page written.
+
+`STATE_URL` names it; `sqlite:///path` (relative to the working directory) or
+`sqlite:////absolute/path` is the embedded default. One store is opened per crawler and
+shared by the pipelines that need it, and closed when the engine stops.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
+
+import numpy as np
+from scrapy import signals
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+DEFAULT_STATE_URL = "sqlite:///state/newsfold.sqlite"
+RECORD_FIELDS = (
+    "id",
+    "kind",
+    "url",
+    "site",
+    "title",
+    "published",
+    "fetched_at",
+    "duplicate_of",
+    "similarity",
+    "containment",
+    "method",
+)
+
+
+class StateError(RuntimeError):
+    """The state store cannot be opened or does not fit this version's index."""
+
+
+class StateStore(Protocol):
+    """What the pipelines need from a state backend."""
+
+    def transaction(self) -> Any: ...
+    def check_params(self, params: dict[str, Any]) -> None: ...
+    def candidates(self, band_keys: Sequence[int]) -> list[str]: ...
+    def shingles(self, doc_id: str) -> np.ndarray | None: ...
+    def index(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> None: ...
+    def record(self, record: dict[str, Any]) -> None: ...
+    def document(self, doc_id: str) -> dict[str, Any] | None: ...
+    def close(self) -> None: ...
+
+
+class SQLiteState:
+    """SQLite in WAL mode: one file, safe against a crash mid-write, no server to run."""
+
+    SCHEMA = """
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS bands (
+            key INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (key, doc)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS shingles (doc TEXT PRIMARY KEY, hashes BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS documents (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, site TEXT,
+            title TEXT, published TEXT, fetched_at TEXT, duplicate_of TEXT,
+            similarity REAL, containment REAL, method TEXT
+        );
+        CREATE INDEX IF NOT EXISTS documents_duplicate_of ON documents (duplicate_of);
+    """
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(self.SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise StateError(f"cannot open state {path}: {error}") from error
+        self.path = path
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def check_params(self, params: dict[str, Any]) -> None:
+        wanted = json.dumps(params, sort_keys=True)
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'index'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta (key, value) VALUES ('index', ?)", (wanted,))
+        elif row[0] != wanted:
+            raise StateError(
+                f"the duplicate index in {self.path} was built with {row[0]}, not {wanted}; "
+                "use a new STATE_URL or the settings it was built with"
+            )
+
+    def candidates(self, band_keys: Sequence[int]) -> list[str]:
+        marks = ",".join("?" * len(band_keys))
+        rows = self.db.execute(
+            f"SELECT doc, COUNT(*) AS hits FROM bands WHERE key IN ({marks}) "
+            "GROUP BY doc ORDER BY hits DESC, doc",
+            list(band_keys),
+        )
+        return [doc for doc, _ in rows]
+
+    def shingles(self, doc_id: str) -> np.ndarray | None:
+        row = self.db.execute("SELECT hashes FROM shingles WHERE doc = ?", (doc_id,)).fetchone()
+        return np.frombuffer(row[0], dtype=np.uint32) if row else None
+
+    def index(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)",
+            [(key, doc_id) for key in band_keys],
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO shingles (doc, hashes) VALUES (?, ?)",
+            (doc_id, shingles.astype(np.uint32).tobytes()),
+        )
+
+    def record(self, record: dict[str, Any]) -> None:
+        values = [record.get(name) for name in RECORD_FIELDS]
+        self.db.execute(
+            f"INSERT OR REPLACE INTO documents ({', '.join(RECORD_FIELDS)}) "
+            f"VALUES ({', '.join('?' * len(RECORD_FIELDS))})",
+            values,
+        )
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        cursor = self.db.execute(
+            f"SELECT {', '.join(RECORD_FIELDS)} FROM documents WHERE id = ?", (doc_id,)
+        )
+        row = cursor.fetchone()
+        return dict(zip(RECORD_FIELDS, row, strict=True)) if row else None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_state(url: str) -> StateStore:
+    """Open the store a `STATE_URL` names."""
+    parts = urlsplit(url or DEFAULT_STATE_URL)
+    if parts.scheme == "sqlite":
+        path = parts.path[1:] if parts.path.startswith("/") else parts.path
+        if not path:
+            path = urlsplit(DEFAULT_STATE_URL).path[1:]
+        return SQLiteState(Path(path))
+    raise StateError(f"unsupported STATE_URL {url!r}: use sqlite:///PATH")
+
+
+_stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
+
+
+def state_for(crawler: Crawler) -> StateStore:
+    """The crawler's one state store, opened on first use and closed when the engine stops."""
+    store = _stores.get(crawler)
+    if store is None:
+        store = open_state(crawler.settings.get("STATE_URL", DEFAULT_STATE_URL))
+        _stores[crawler] = store
+        crawler.signals.connect(store.close, signal=signals.engine_stopped)
+    return store

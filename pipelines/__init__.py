@@ -1,0 +1,1 @@
+"""newsfold's item pipelines, in flow order: extract, clean, collapse, store."""

@@ -1,0 +1,186 @@
+"""Cleaning: one canonical identity per page, tidy text and title, and non-articles dropped.
+
+Everything downstream (collapse, storage, consumers) compares pages, so this is where
+each page gets its canonical URL, id and site, and where pages that are not articles
+leave the pipeline with a named, counted reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import Document, Page
+from crawler.urls import canonical_url, site_of, url_id
+from pipelines.credits import split_credits
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|:|·|•|»)\s+")
+NON_ARTICLE_TYPES = {
+    "collectionpage",
+    "itemlist",
+    "searchresultspage",
+    "aboutpage",
+    "contactpage",
+    "profilepage",
+    "faqpage",
+    "qapage",
+}
+# "Home / Africa / Southern Africa": short segments joined by path separators.
+BREADCRUMB = re.compile(r"^[^.!?/>»]{1,40}(?:\s+[/>»|]\s+[^/>»|]{1,80}){1,5}$")
+SERVICE_PAGE = re.compile(
+    r"/(?:about(?:-us)?|contact(?:-us)?|privacy(?:-policy)?|terms(?:-of-use)?|imprint"
+    r"|impressum|legal|advertise|subscribe|newsletter|login|register)(?:\.\w+)?/?$",
+    re.IGNORECASE,
+)
+LEAD_LINES = 4  # how far down the headline may be repeated
+KICKER_WORDS = 8  # lines above a repeated headline are kickers when this short
+
+
+class NotAnArticle(DropItem):
+    """A page that is not an article; `reason` names why, for stats and logs."""
+
+    def __init__(self, reason: str, url: str):
+        super().__init__(f"not an article ({reason}): {url}", log_level="INFO")
+        self.reason = reason
+
+
+def clean_page(page: Page, min_chars: int, max_linked_fraction: float) -> Page:
+    """Give the page its identity and a clean document, or raise `NotAnArticle`."""
+    doc = page.doc or Document()
+    declared = doc.canonical_url
+    # A canonical link to another site (common on reprints) or to a home page names a
+    # different page: the record keeps its own URL as identity.
+    same_page = declared and site_of(declared) == site_of(page.url) and _has_path(declared)
+    page.canonical_url = canonical_url(declared if same_page and declared else page.url)
+    page.id = url_id(page.canonical_url)
+    page.site = site_of(page.canonical_url)
+
+    doc.title = strip_site_name(_tidy(doc.title or ""), doc.site_name, page.site) or None
+    paragraphs = strip_lead_furniture(
+        [p for p in map(_tidy, doc.text.splitlines()) if p], doc.title
+    )
+    paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
+    doc.text = "\n\n".join(paragraphs)
+    doc.credits = credits
+    doc.authors = _unique(
+        a for a in map(_tidy, doc.authors) if a and not _is_site(a, doc.site_name, page.site)
+    ) or [c.author for c in credits if c.author]
+    doc.tags = _unique(_tidy(t) for t in doc.tags if _tidy(t))
+    doc.description = _tidy(doc.description or "") or None
+    page.doc = doc
+
+    if not doc.text:
+        raise NotAnArticle("empty", page.url)
+    if urlsplit(page.url).path in {"", "/"} and not urlsplit(page.url).query:
+        raise NotAnArticle("home_page", page.url)
+    if SERVICE_PAGE.search(urlsplit(page.url).path):
+        raise NotAnArticle("service_page", page.url)
+    page_type = (doc.page_type or "").lower()
+    # og:type "website" alone is common on articles; with no declared date it is not.
+    if page_type in NON_ARTICLE_TYPES or (
+        page_type == "website" and doc.published_source in {None, "text"}
+    ):
+        raise NotAnArticle("not_article_type", page.url)
+    if doc.linked_fraction > max_linked_fraction:
+        raise NotAnArticle("listing", page.url)
+    if len(doc.text) < min_chars:
+        raise NotAnArticle("too_short", page.url)
+    return page
+
+
+def strip_lead_furniture(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop what extractors keep above the body: breadcrumbs, kickers, the headline again."""
+    head = [_key(p) for p in paragraphs[:LEAD_LINES]]
+    if title and _key(title) in head:
+        end = head.index(_key(title)) + 1
+        if all(len(p.split()) <= KICKER_WORDS for p in paragraphs[: end - 1]):
+            paragraphs = paragraphs[end:]
+    while paragraphs and BREADCRUMB.match(paragraphs[0]):
+        paragraphs = paragraphs[1:]
+    return paragraphs
+
+
+def strip_site_name(title: str, site_name: str | None, site: str) -> str:
+    """Remove a leading or trailing site name with its separator, wherever it sits."""
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    while len(parts) > 1 and _is_site(parts[-1], site_name, site):
+        parts.pop()
+    while len(parts) > 1 and _is_site(parts[0], site_name, site):
+        parts.pop(0)
+    if len(parts) == len(TITLE_SEPARATORS.split(title)):
+        return title
+    # Rebuild from the original string so separators inside the title survive.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip()
+
+
+def _is_site(text: str, site_name: str | None, site: str) -> bool:
+    key = _key(text)
+    if not key:
+        return False
+    host_key = _key(site.split(":")[0].rsplit(".", 1)[0])
+    return key in {_key(site_name or ""), host_key, _key(site)}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _has_path(url: str) -> bool:
+    path = url.split("://", 1)[-1].partition("/")[2]
+    return bool(path.strip("/"))
+
+
+def _tidy(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _tidy_keys(links: dict[str, str]) -> dict[str, str]:
+    return {_tidy(text): href for text, href in links.items()}
+
+
+def _unique(values: Any) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+class CleanPipeline:
+    """Normalises each page and drops non-articles with a counted reason."""
+
+    def __init__(self, stats: StatsCollector, min_chars: int, max_linked_fraction: float):
+        self.stats = stats
+        self.min_chars = min_chars
+        self.max_linked_fraction = max_linked_fraction
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(
+            crawler.stats,
+            crawler.settings.getint("MIN_ARTICLE_CHARS"),
+            crawler.settings.getfloat("MAX_LINKED_FRACTION"),
+        )
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page):
+            return item
+        try:
+            page = clean_page(item, self.min_chars, self.max_linked_fraction)
+        except NotAnArticle as dropped:
+            self.stats.inc_value(f"newsfold/dropped/{dropped.reason}")
+            raise
+        if page.doc and page.doc.credits:
+            self.stats.inc_value("newsfold/clean/credits", len(page.doc.credits))
+        return page

@@ -1,0 +1,58 @@
+"""Dates as one format: ISO 8601 with a UTC offset, or a bare day when that is all there is.
+
+Pages write dates in every format (ISO, RFC 822 from feeds, "9 December 2013"); records
+carry one. A time without a zone is taken as UTC; a day without a time stays a day
+(`YYYY-MM-DD`) rather than gaining an invented midnight. Dates in the future or before
+the web had news sites are not publication dates and are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+from dateutil import parser as dateutil_parser
+
+HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+# Publishers east of UTC legitimately date pages "tomorrow" from the crawler's view.
+FUTURE_SLACK = timedelta(hours=26)
+
+
+def parse_date(value: str | None, now: datetime | None = None) -> str | None:
+    """Normalise a declared date, or None when it is unreadable or implausible."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    parsed = _parse(text)
+    if parsed is None:
+        return None
+    now = now or datetime.now(UTC)
+    has_time = bool(HAS_TIME.search(text))
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if not EARLIEST <= aware <= now + FUTURE_SLACK:
+        return None
+    if not has_time:
+        return parsed.date().isoformat()
+    return aware.replace(microsecond=0).isoformat()
+
+
+def day_of(value: str | None) -> str | None:
+    """The calendar day of a normalised date (`YYYY-MM-DD`)."""
+    return value[:10] if value else None
+
+
+def _parse(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return dateutil_parser.parse(text, fuzzy=False)
+    except (ValueError, OverflowError):
+        return None

@@ -1,0 +1,162 @@
+"""Extraction: the article's text with trafilatura, its metadata from what the page declares.
+
+`extract_document` is a pure function of the page so that it can run anywhere (a worker
+process, a benchmark loop) and give the same answer as inside the crawl.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import py3langid
+import trafilatura
+from lxml import etree, html
+from trafilatura.settings import Document as TrafilaturaDocument
+
+from crawler.items import Document, Hints, Page
+from pipelines.dates import parse_date
+from pipelines.metadata import PageMetadata, read_metadata
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+MIN_TEXT_FOR_LANGUAGE = 40
+
+
+def extract_document(page: Page) -> Document:
+    """Extract the article text and its metadata from a fetched page."""
+    tree = parse_html(page.body, page.encoding)
+    if tree is None:
+        return Document()
+    declared = read_metadata(tree, page.url)
+    links = block_links(tree)
+    result = trafilatura.bare_extraction(
+        tree,
+        url=page.url,
+        include_comments=False,
+        with_metadata=True,
+        include_tables=True,
+        deduplicate=False,
+    )
+    found: dict[str, Any] = result.as_dict() if isinstance(result, TrafilaturaDocument) else {}
+    text = found.get("text") or declared.article_body or ""
+    fetched = datetime.fromisoformat(page.fetched_at)
+    published, published_source = choose_published(declared, page.hints, found, fetched)
+    return Document(
+        text=text,
+        title=declared.headline or declared.title or page.hints.title or found.get("title"),
+        authors=declared.authors or _split_authors(found.get("author")),
+        published=published,
+        published_source=published_source,
+        modified=parse_date(declared.modified, fetched),
+        language=choose_language(declared.language, text),
+        site_name=declared.site_name or found.get("sitename"),
+        description=declared.description or found.get("description"),
+        tags=declared.tags
+        or _split_tags(found.get("tags"))
+        or _split_tags(found.get("categories")),
+        canonical_url=declared.canonical_url,
+        page_type=declared.page_type,
+        linked_fraction=linked_fraction(text, declared.link_texts),
+        links=links,
+    )
+
+
+def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:
+    """Parse a page, or None when it holds no markup at all."""
+    text = body.decode(encoding or "utf-8", errors="replace").strip()
+    if not text:
+        return None
+    try:
+        tree = html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
+
+
+def choose_published(
+    declared: PageMetadata, hints: Hints, found: dict[str, Any], fetched: datetime
+) -> tuple[str | None, str | None]:
+    """The publication date and where it came from: declared, then feed or sitemap, then text."""
+    candidates = [
+        (declared.published, declared.published_source),
+        (hints.published, hints.published_source),
+        (found.get("date"), "text"),
+    ]
+    for value, source in candidates:
+        date = parse_date(value, fetched)
+        if date:
+            return date, source
+    return None, None
+
+
+def choose_language(declared: str | None, text: str) -> str | None:
+    """The declared language's primary subtag, else what the text reads as."""
+    if declared:
+        primary = declared.replace("_", "-").split("-")[0].strip().lower()
+        if 2 <= len(primary) <= 3 and primary.isalpha():
+            return primary
+    if len(text) >= MIN_TEXT_FOR_LANGUAGE:
+        language, _ = py3langid.classify(text)
+        return str(language)
+    return None
+
+
+def block_links(tree: html.HtmlElement) -> dict[str, str]:
+    """The first link of each block that holds one, by the block's text (credits' source)."""
+    links: dict[str, str] = {}
+    for anchor in tree.iter("a"):
+        href = anchor.get("href")
+        parent = anchor.getparent()
+        if not href or parent is None:
+            continue
+        key = " ".join(parent.text_content().split())
+        links.setdefault(key, href)
+    return links
+
+
+def linked_fraction(text: str, link_texts: set[str]) -> float:
+    """The share of the text's lines that are link texts: high on listing pages."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    total = sum(len(line) for line in lines)
+    if not total:
+        return 0.0
+    return sum(len(line) for line in lines if line in link_texts) / total
+
+
+def _split_authors(value: str | None) -> list[str]:
+    return [name.strip() for name in (value or "").split(";") if name.strip()]
+
+
+def _split_tags(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [tag.strip() for tag in str(value or "").split(",") if tag.strip()]
+
+
+class ExtractPipeline:
+    """Turns each fetched `Page` into a `Document`; counts pages that yield no text."""
+
+    def __init__(self, stats: StatsCollector):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page):
+            return item
+        item.doc = extract_document(item)
+        self.stats.inc_value("newsfold/extract/pages")
+        if item.doc.published_source:
+            self.stats.inc_value(f"newsfold/extract/published_source/{item.doc.published_source}")
+        return item

@@ -1,0 +1,80 @@
+"""Storage: each page becomes one output record, remembered in the state store.
+
+The record (an `Article`, or a `Copy` pointing at the kept article) is what the feed
+exports write; its summary row in the state lets later runs and the cluster export see
+every place a story appeared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from crawler.items import Article, Copy, Document, Page
+from crawler.state import StateStore, state_for
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+
+def to_record(page: Page) -> Article | Copy:
+    """The output record for a cleaned (and possibly collapsed) page."""
+    doc = page.doc or Document()
+    assert page.id and page.canonical_url and page.site, "store needs a cleaned page"
+    if page.match is not None:
+        return Copy(
+            id=page.id,
+            url=page.url,
+            site=page.site,
+            title=doc.title,
+            published=doc.published,
+            fetched_at=page.fetched_at,
+            duplicate_of=page.match.duplicate_of,
+            similarity=page.match.similarity,
+            containment=page.match.containment,
+            method=page.match.method,
+        )
+    return Article(
+        id=page.id,
+        url=page.url,
+        canonical_url=page.canonical_url,
+        site=page.site,
+        title=doc.title,
+        authors=doc.authors,
+        published=doc.published,
+        published_source=doc.published_source,
+        modified=doc.modified,
+        language=doc.language,
+        site_name=doc.site_name,
+        description=doc.description,
+        tags=doc.tags,
+        text=doc.text,
+        credits=[asdict(credit) for credit in doc.credits],
+        fetched_at=page.fetched_at,
+    )
+
+
+class StorePipeline:
+    """Emits the output record and keeps its summary row in the state store."""
+
+    def __init__(self, store: StateStore, stats: StatsCollector):
+        self.store = store
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(state_for(crawler), crawler.stats)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page):
+            return item
+        record = to_record(item)
+        kind = "copy" if isinstance(record, Copy) else "article"
+        with self.store.transaction():
+            self.store.record({**asdict(record), "kind": kind})
+        self.stats.inc_value("newsfold/copies" if kind == "copy" else "newsfold/articles")
+        return record

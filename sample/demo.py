@@ -1,0 +1,127 @@
+"""`make demo`: crawl the bundled sample sites offline and show how the story folded.
+
+Starts `sample/serve.py` on loopback, runs `scrapy crawl news` on `sample/sources.toml`
+through it (as an HTTP proxy, so the sites keep their own host names), writes
+`output/demo/articles.jsonl` and `output/demo/copies.jsonl` from a fresh state, and
+prints a summary. Exits non-zero when the crawl fails or writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "output" / "demo"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def crawl(proxy: str) -> int:
+    feeds = {
+        str(OUT / "articles.jsonl"): {
+            "format": "jsonlines",
+            "overwrite": True,
+            "item_classes": ["crawler.items.Article"],
+        },
+        str(OUT / "copies.jsonl"): {
+            "format": "jsonlines",
+            "overwrite": True,
+            "item_classes": ["crawler.items.Copy"],
+        },
+    }
+    settings = {
+        "STATE_URL": f"sqlite:///{OUT / 'state.sqlite'}",
+        "ALLOW_PRIVATE_NETWORKS": "True",
+        "FEEDS": json.dumps(feeds),
+        "STATS_FILE": str(OUT / "stats.json"),
+        "LOG_FILE": str(OUT / "crawl.log"),
+        "DOWNLOAD_DELAY": "0",
+        "AUTOTHROTTLE_ENABLED": "False",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "news",
+        "-a",
+        f"sources={ROOT / 'sample' / 'sources.toml'}",
+    ]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    env = {**os.environ, "http_proxy": proxy, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+
+
+def summary(
+    articles: list[dict[str, Any]], copies: list[dict[str, Any]], stats: dict[str, Any]
+) -> str:
+    by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for copy in copies:
+        by_article[copy["duplicate_of"]].append(copy)
+    dropped = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("newsfold/dropped/")}
+    reasons = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
+    lines = [
+        f"newsfold demo: {stats.get('newsfold/extract/pages', 0)} pages extracted -> "
+        f"{len(articles)} articles, {len(copies)} copies, "
+        f"{sum(dropped.values())} not articles ({reasons})",
+        "",
+    ]
+    for article in articles:
+        folded = by_article.get(article["id"])
+        if not folded:
+            continue
+        lines.append(f"Folded story: {article['title']!r}")
+        lines.append(
+            f"  kept   {article['site']:<20} {article['published'] or '':<26} {article['url']}"
+        )
+        for copy in sorted(folded, key=lambda c: c["site"]):
+            how = f"{copy['method']} {max(copy['similarity'], copy['containment']):.2f}"
+            lines.append(f"  copy   {copy['site']:<20} {how:<26} {copy['url']}")
+        credits = [c["raw"] for c in article["credits"]]
+        if credits:
+            lines.append(f"  credits recorded (not in text): {credits}")
+        lines.append("")
+    others = [a for a in articles if a["id"] not in by_article]
+    lines.append(f"Other articles ({len(others)}):")
+    lines += [f"  {a['site']:<20} {a['title']}" for a in others]
+    lines += ["", f"Output: {OUT.relative_to(ROOT)}/articles.jsonl, copies.jsonl"]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "sample" / "serve.py")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        code = crawl(server.stdout.readline().strip())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    articles = read_jsonl(OUT / "articles.jsonl")
+    copies = read_jsonl(OUT / "copies.jsonl")
+    stats_path = OUT / "stats.json"
+    stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
+    if code != 0 or not articles:
+        print(f"demo crawl failed (exit {code}); see {OUT / 'crawl.log'}", file=sys.stderr)
+        return code or 1
+    print(summary(articles, copies, stats))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Fixtures: a real HTTP server for sites on loopback, and real `scrapy crawl` runs.
+
+The server is `sample/serve.py` started as a subprocess on port 0 (it prints its
+address); crawls run the `scrapy crawl` command line an operator would, so settings,
+the add-on, spiders, pipelines and feed exports are all the real ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_SITES = ROOT / "sample" / "sites"
+
+
+class SitesServer:
+    """`sample/serve.py` over a folder of sites, in a subprocess."""
+
+    def __init__(self, root: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "sample" / "serve.py"), "--root", str(root)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.address = self.process.stdout.readline().strip()
+        assert self.address.startswith("http://127.0.0.1:"), self.address
+
+    def url(self, host: str, path: str = "/") -> str:
+        """A direct loopback URL for a page of one site."""
+        return f"{self.address}/{host}{path}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def sample_server() -> Iterator[SitesServer]:
+    server = SitesServer(SAMPLE_SITES)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_web(tmp_path: Path) -> Iterator[Callable[[dict[str, str | bytes]], SitesServer]]:
+    """Serve a web given as {"host/path": content}; a path ending in / is an index.html."""
+    servers: list[SitesServer] = []
+
+    def make(files: dict[str, str | bytes]) -> SitesServer:
+        root = tmp_path / f"web{len(servers)}"
+        for name, content in files.items():
+            path = root / (name + "index.html" if name.endswith("/") else name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            path.write_bytes(data)
+        servers.append(SitesServer(root))
+        return servers[-1]
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    records: list[dict[str, Any]]
+    stats: dict[str, Any]
+    log: str
+    workdir: Path
+    files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["duplicate_of"] is None]
+
+    @property
+    def copies(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["duplicate_of"] is not None]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+TEST_SETTINGS = {
+    "ALLOW_PRIVATE_NETWORKS": "True",
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def run_crawl(
+    spider: str,
+    workdir: Path,
+    args: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
+    proxy: str | None = None,
+    output: str | None = "out.jsonl",
+    state: str = "state.sqlite",
+) -> CrawlResult:
+    """Run `scrapy crawl SPIDER` in `workdir` and collect its output, stats and log."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    chosen = {
+        **TEST_SETTINGS,
+        "STATE_URL": f"sqlite:///{workdir / state}",
+        "STATS_FILE": str(workdir / "stats.json"),
+        "LOG_FILE": str(workdir / "crawl.log"),
+        **(settings or {}),
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", spider]
+    for name, value in (args or {}).items():
+        command += ["-a", f"{name}={value}"]
+    for name, value in chosen.items():
+        command += ["-s", f"{name}={value}"]
+    if output:
+        command += ["-O", output]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    env.pop("http_proxy", None)
+    if proxy:
+        env["http_proxy"] = proxy
+    done = subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=300
+    )
+    log_path = workdir / "crawl.log"
+    log = (log_path.read_text() if log_path.exists() else "") + done.stderr
+    stats_path = workdir / "stats.json"
+    stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
+    records = read_jsonl(workdir / output) if output and (workdir / output).exists() else []
+    files = (
+        {p.name: read_jsonl(p) for p in sorted((workdir / "output").glob("*.jsonl"))}
+        if (workdir / "output").is_dir()
+        else {}
+    )
+    return CrawlResult(done.returncode, records, stats, log, workdir, files)
+
+
+@pytest.fixture
+def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
+    """`crawl(spider, args=..., settings=..., proxy=...)` in this test's folder."""
+
+    def run(spider: str, **kwargs: Any) -> CrawlResult:
+        kwargs.setdefault("workdir", tmp_path / "run")
+        return run_crawl(spider, **kwargs)
+
+    return run
