@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MIN_TEXT_FOR_LANGUAGE = 40
+BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 
 
 def extract_document(page: Page) -> Document:
@@ -72,8 +73,8 @@ def extract_document(page: Page) -> Document:
 def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:
     """Parse a page, or None when it holds no markup at all."""
     text = body.decode(encoding or "utf-8", errors="replace").strip()
-    if not text:
-        return None
+    if not text or "\x00" in text[:BINARY_PROBE]:
+        return None  # nothing, or binary data served as HTML
     try:
         tree = html.document_fromstring(text)
     except (etree.ParserError, ValueError):

@@ -17,9 +17,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SITES = ROOT / "sample" / "sites"
+SCHEMAS = ROOT / "crawler" / "schemas"
+
+
+def validate_records(records: list[dict[str, Any]]) -> None:
+    """Every record must satisfy the shipped JSON Schema of its kind."""
+    validators = {
+        kind: Draft202012Validator(json.loads((SCHEMAS / f"{kind}.schema.json").read_text()))
+        for kind in ("article", "copy")
+    }
+    for record in records:
+        kind = "article" if record.get("duplicate_of") is None else "copy"
+        validators[kind].validate(record)
 
 
 class SitesServer:
@@ -156,3 +169,45 @@ def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
         return run_crawl(spider, **kwargs)
 
     return run
+
+
+WORDS = """
+government minister council river harvest market village court budget election police
+school hospital farmers traders drought rainfall port border talks agreement report
+official region province capital investors exports prices union workers strike season
+coast airport railway bridge factory mining gold oil power grid water health doctors
+teachers students judges lawyers army soldiers refugees camp aid donors bank loan tax
+""".split()
+
+
+def prose(seed: int, paragraphs: int = 6, words: int = 45) -> list[str]:
+    """Deterministic filler paragraphs: different seeds give texts with no shared shingles."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(paragraphs):
+        sentence = [rng.choice(WORDS) for _ in range(words)]
+        out.append(" ".join(sentence).capitalize() + ".")
+    return out
+
+
+def article_page(
+    title: str,
+    paragraphs: list[str],
+    published: str | None = None,
+    author: str | None = "Amina Diallo",
+    site_name: str = "Test Times",
+    head: str = "",
+) -> str:
+    """A plain article page with the usual furniture around the text."""
+    meta = f'<meta property="article:published_time" content="{published}">' if published else ""
+    byline = f'<p class="byline">By <span class="author">{author}</span></p>' if author else ""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>{title} | {site_name}</title>
+<meta property="og:type" content="article"><meta property="og:site_name" content="{site_name}">
+{meta}{f'<meta name="author" content="{author}">' if author else ""}{head}</head>
+<body><header><nav><a href="/">Home</a> <a href="/world/">World</a></nav></header>
+<main><article><h1>{title}</h1>{byline}{body}</article></main>
+<footer><p>Copyright 2024 {site_name}</p></footer></body></html>"""

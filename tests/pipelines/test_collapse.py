@@ -1,0 +1,76 @@
+"""The collapse decision on each copy kind and on hard negatives, against a real SQLite state."""
+
+import pytest
+
+from crawler.state import SQLiteState
+from pipelines.collapse import Collapser
+from pipelines.fingerprint import Fingerprinter
+from tests.conftest import prose
+
+ORIGINAL = prose(1, paragraphs=12)
+
+
+@pytest.fixture
+def collapser(tmp_path):
+    store = SQLiteState(tmp_path / "state.sqlite")
+    collapser = Collapser(
+        store, Fingerprinter(128, 0.4, 0.5), similarity=0.7, containment=0.85, min_shingles=40
+    )
+    assert collapser.decide("original", "\n\n".join(ORIGINAL)) is None
+    yield collapser
+    store.close()
+
+
+def record(collapser, doc_id, match):
+    """What the store pipeline would write for the decision."""
+    kind = "copy" if match else "article"
+    fields = vars(match) if match else {}
+    collapser.store.record({"id": doc_id, "kind": kind, "url": f"http://x.test/{doc_id}", **fields})
+
+
+@pytest.mark.parametrize(
+    ("name", "paragraphs", "method"),
+    [
+        ("verbatim", ORIGINAL, "jaccard"),
+        (
+            "credited",
+            ["Source: Reuters", *ORIGINAL, "This story first appeared on Wire."],
+            "jaccard",
+        ),
+        ("edited", [ORIGINAL[0] + " " + ORIGINAL[1], *ORIGINAL[3:]], "jaccard"),
+        ("excerpt", [*ORIGINAL[:6], "Read the full story on Wire"], "containment"),
+        ("padded", [*ORIGINAL[:6], *prose(99, paragraphs=1), *ORIGINAL[6:]], "jaccard"),
+    ],
+)
+def test_copy_kinds_are_folded(collapser, name, paragraphs, method):
+    match = collapser.decide(name, "\n\n".join(paragraphs))
+    assert match is not None
+    assert match.duplicate_of == "original"
+    assert match.method == method
+
+
+def test_follow_up_quoting_two_paragraphs_is_not_a_copy(collapser):
+    follow_up = [*prose(2, paragraphs=8), ORIGINAL[3], ORIGINAL[4], *prose(3, paragraphs=2)]
+    assert collapser.decide("follow-up", "\n\n".join(follow_up)) is None
+
+
+def test_different_short_articles_are_not_copies(collapser):
+    assert collapser.decide("short-a", "\n\n".join(prose(5, paragraphs=2))) is None
+    assert collapser.decide("short-b", "\n\n".join(prose(6, paragraphs=2))) is None
+
+
+def test_a_page_seen_again_keeps_its_decision(collapser):
+    assert collapser.decide("original", "\n\n".join(ORIGINAL)) is None
+    match = collapser.decide("copy", "\n\n".join(ORIGINAL))
+    record(collapser, "copy", match)
+    again = collapser.decide("copy", "entirely different text now")
+    assert again == match
+
+
+def test_settings_that_do_not_fit_the_index_are_refused(tmp_path):
+    from crawler.state import StateError
+
+    store = SQLiteState(tmp_path / "s.sqlite")
+    Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40)
+    with pytest.raises(StateError, match="built with"):
+        Collapser(store, Fingerprinter(64, 0.4, 0.5), 0.7, 0.85, 40)

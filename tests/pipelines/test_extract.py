@@ -1,0 +1,91 @@
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.items import Hints, Page
+from pipelines.extract import choose_language, extract_document, linked_fraction
+from tests.conftest import SAMPLE_SITES, article_page, prose
+
+FUNDUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fundus-news-pages"
+
+
+def make_page(html: str | bytes, url="http://news.test/a.html", hints=None) -> Page:
+    body = html.encode() if isinstance(html, str) else html
+    return Page(
+        url=url,
+        body=body,
+        encoding="utf-8",
+        fetched_at="2024-03-10T00:00:00+00:00",
+        hints=hints or Hints(),
+    )
+
+
+def test_plain_page():
+    doc = extract_document(make_page(article_page("A title", prose(1), "2024-03-05T08:00:00Z")))
+    assert doc.title == "A title | Test Times"  # the site name goes in cleaning
+    assert doc.text.splitlines()[-1] == prose(1)[-1]
+    assert prose(1)[0] in doc.text
+    assert (doc.published, doc.published_source) == ("2024-03-05T08:00:00+00:00", "meta")
+    assert doc.authors == ["Amina Diallo"]
+    assert doc.language == "en"
+    assert doc.site_name == "Test Times"
+
+
+def test_seed_like_reprint_keeps_publication_date_not_the_date_widget():
+    path = SAMPLE_SITES / "libyaobserver.test/2013/12/10"
+    html = next(path.glob("*/index.html")).read_text()
+    doc = extract_document(make_page(html, "http://libyaobserver.test/2013/12/10/x/"))
+    assert doc.published == "2013-12-10T06:00:00+00:00"
+    assert "28 November 2023" not in doc.text
+    assert "Check Also" not in doc.text
+
+
+def test_hints_and_future_dates():
+    page = make_page(
+        article_page("A", prose(1), published="2031-01-01T00:00:00Z"),
+        hints=Hints(published="2024-03-01T00:00:00+00:00", published_source="feed"),
+    )
+    doc = extract_document(page)
+    assert (doc.published, doc.published_source) == ("2024-03-01T00:00:00+00:00", "feed")
+
+
+@pytest.mark.parametrize("body", [b"", b"   ", b"\x00\x01\x02binary", b"<html></html>"])
+def test_empty_and_junk_pages_give_no_text(body):
+    assert extract_document(make_page(body)).text == ""
+
+
+def test_language_declared_or_detected():
+    assert choose_language("de-AT", "") == "de"
+    assert choose_language(None, "Le gouvernement a annoncé une nouvelle loi sur la pêche.") == "fr"
+    assert choose_language("not a language", "short") is None
+
+
+def test_linked_fraction():
+    assert (
+        linked_fraction("A headline link\nAnother link\n", {"A headline link", "Another link"})
+        == 1.0
+    )
+    assert linked_fraction("Plain text line", {"A headline link"}) == 0.0
+
+
+@pytest.mark.skipif(not FUNDUS.is_dir(), reason="development set not present")
+def test_real_pages_from_the_development_set():
+    """A few real pages: the expected title is found and most of the body is there."""
+    checked = 0
+    for name in ("us/APNews", "uk/TheGuardian", "de/SpiegelOnline"):
+        pages = sorted(FUNDUS.glob(f"{name}_*.html.gz"))
+        expected = next(iter(json.loads((FUNDUS / f"{name}.json").read_text()).values()))
+        if not pages:
+            continue
+        doc = extract_document(
+            make_page(
+                gzip.decompress(pages[0].read_bytes()),
+                url=f"https://{name.split('/')[1].lower()}.test/a",
+            )
+        )
+        paragraphs = expected["body"]["sections"][0]["paragraphs"]
+        assert paragraphs[0][:60] in doc.text
+        checked += 1
+    assert checked >= 2

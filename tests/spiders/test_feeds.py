@@ -1,0 +1,50 @@
+from tests.conftest import article_page, prose
+
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
+<item><title>Feed title A</title><link>http://news.test/a.html?utm_source=rss</link>
+<pubDate>Tue, 05 Mar 2024 08:00:00 +0000</pubDate></item>
+<item><title>B</title><link>http://news.test/b.html</link></item>
+</channel></rss>"""
+
+
+def test_sample_rss_rdf_and_atom_feeds(sample_server, crawl):
+    feeds = ",".join(
+        [
+            "http://africawire.test/tools/headlines/rdf/latest/headlines.rdf",
+            "http://libyaobserver.test/feed/index.xml",
+            "http://maghrebpost.test/atom.xml",
+        ]
+    )
+    result = crawl("feeds", args={"feeds": feeds}, proxy=sample_server.address)
+    assert result.returncode == 0, result.log[-2000:]
+    by_site: dict[str, int] = {}
+    for record in result.records:
+        by_site[record["site"]] = by_site.get(record["site"], 0) + 1
+    assert by_site == {"africawire.test": 4, "libyaobserver.test": 4, "maghrebpost.test": 3}
+    assert len(result.copies) == 2
+
+
+def test_feed_date_is_evidence_when_the_page_has_none(make_web, crawl):
+    web = make_web(
+        {
+            "news.test/feed.xml": RSS,
+            "news.test/a.html": article_page("Page title A", prose(1)),
+            "news.test/b.html": article_page("B", prose(2), published="2024-03-06T09:00:00Z"),
+        }
+    )
+    result = crawl("feeds", args={"feeds": "http://news.test/feed.xml"}, proxy=web.address)
+    assert result.returncode == 0, result.log[-2000:]
+    by_title = {r["title"]: r for r in result.articles}
+    assert by_title["Page title A"]["published"] == "2024-03-05T08:00:00+00:00"
+    assert by_title["Page title A"]["published_source"] == "feed"
+    assert by_title["Page title A"]["url"] == "http://news.test/a.html"
+    assert by_title["B"]["published_source"] == "meta"
+
+
+def test_a_feed_that_is_not_a_feed_is_counted(make_web, crawl):
+    web = make_web({"news.test/feed.xml": "<html><body>Moved</body></html>"})
+    result = crawl("feeds", args={"feeds": "http://news.test/feed.xml"}, proxy=web.address)
+    assert result.returncode == 0
+    assert result.records == []
+    assert result.stats["newsfold/skipped/bad_feed"] == 1
+    assert "bad_feed" in result.log

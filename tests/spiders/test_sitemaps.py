@@ -1,0 +1,51 @@
+from tests.conftest import article_page, prose
+
+NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>http://news.test/a.html</loc><news:news>
+<news:publication><news:name>T</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>2024-03-05T08:00:00+00:00</news:publication_date>
+<news:title>Sitemap title</news:title></news:news></url></urlset>"""
+
+
+def test_sites_argument_reads_robots_index_and_news_sitemap(sample_server, crawl):
+    result = crawl(
+        "sitemaps", args={"sites": "http://sahelmonitor.test"}, proxy=sample_server.address
+    )
+    assert result.returncode == 0, result.log[-2000:]
+    assert sorted(r["url"].rsplit("/", 1)[-1] for r in result.articles) == [
+        "1174-mali-meningitis-vaccine-river-villages.html",
+        "1187-algeria-libya-to-bolster-security-co-operation.html",
+        "1195-niger-tahoua-onion-storage.html",
+    ]
+    assert result.stats["newsfold/dropped/home_page"] == 1
+    assert result.stats["newsfold/dropped/service_page"] == 1
+
+
+def test_news_sitemap_date_and_title_are_used(make_web, crawl):
+    page = article_page("", prose(3), author=None).replace("<title> | Test Times</title>", "")
+    web = make_web({"news.test/sitemap.xml": NEWS_SITEMAP, "news.test/a.html": page})
+    result = crawl("sitemaps", args={"sitemaps": "http://news.test/sitemap.xml"}, proxy=web.address)
+    (article,) = result.articles
+    assert article["published"] == "2024-03-05T08:00:00+00:00"
+    assert article["published_source"] == "sitemap"
+    assert article["title"] == "Sitemap title"
+
+
+def test_robots_without_sitemap_and_broken_sitemap_are_counted(make_web, crawl):
+    web = make_web(
+        {
+            "a.test/robots.txt": "User-agent: *\nDisallow:\n",
+            "b.test/sitemap.xml": "<html>not a sitemap</html>",
+        }
+    )
+    result = crawl(
+        "sitemaps",
+        args={"sites": "http://a.test", "sitemaps": "http://b.test/sitemap.xml"},
+        proxy=web.address,
+        settings={"ROBOTSTXT_OBEY": "False"},
+    )
+    assert result.returncode == 0
+    assert result.stats["newsfold/skipped/no_sitemap"] == 1
+    assert result.stats["newsfold/skipped/bad_sitemap"] == 1

@@ -1,0 +1,122 @@
+"""The demo web: one story on five sites (origin, reprint like the seed page, retitled copy,
+copy with dateline and promo, excerpt), other articles, and pages that are not articles."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_SITES, validate_records
+
+STORY_FIRST = "Chaos in Libya has prompted Algerian authorities"
+STORY_LAST = "given that stability in Libya means a safer Algeria."
+STORY_URLS = {
+    "http://africawire.test/stories/201312090456.html",
+    "http://libyaobserver.test/2013/12/10/libya-algeria-libya-to-bolster-security-co-operation/",
+    "http://maghrebpost.test/news/20131210-algeria-libya-border-security.html",
+    "http://sahelmonitor.test/article/1187-algeria-libya-to-bolster-security-co-operation.html",
+    "http://briefs.test/brief/20131212-algeria-libya-security-cooperation.html",
+}
+# Page furniture of the sample templates, none of which may reach an article's text.
+BOILERPLATE = re.compile(
+    r"^(?:Check Also|Related Posts|Most Popular|Trending|Comments are closed\.|Share:.*|"
+    r"Tweet|Copy link|Facebook|Twitter|WhatsApp)$|Tuesday\s*,\s*28 November 2023|Home /|"
+    r"Article by Walid Ramzi|originally published here|Read the full story|Also read:|"
+    r"Sign up:|All rights reserved|©|\(allAfrica\)",
+    re.MULTILINE,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(sample_server, tmp_path_factory):
+    from tests.conftest import run_crawl
+
+    return run_crawl(
+        "news",
+        tmp_path_factory.mktemp("demo"),
+        args={"sources": str(ROOT / "sample" / "sources.toml")},
+        proxy=sample_server.address,
+    )
+
+
+def test_the_story_is_written_once_with_its_four_copies(demo):
+    assert demo.returncode == 0, demo.log[-3000:]
+    story = [r for r in demo.records if r["url"] in STORY_URLS]
+    kept = [r for r in story if r["duplicate_of"] is None]
+    assert len(story) == 5
+    assert len(kept) == 1
+    (article,) = kept
+    assert {c["duplicate_of"] for c in story if c is not article} == {article["id"]}
+    assert article["text"].startswith(STORY_FIRST)
+    assert article["text"].count(STORY_FIRST) == 1
+
+
+def test_each_copy_kind_is_folded_by_the_right_rule(demo):
+    by_site = {r["site"]: r for r in demo.records if r["url"] in STORY_URLS}
+    kept_site = next(site for site, r in by_site.items() if r["duplicate_of"] is None)
+    excerpt = by_site["briefs.test"]
+    if kept_site != "briefs.test":
+        assert excerpt["method"] == "containment"
+        assert excerpt["similarity"] < 0.5 < excerpt["containment"]
+    for site in {"maghrebpost.test", "sahelmonitor.test", "africawire.test"} - {kept_site}:
+        assert by_site[site]["similarity"] >= 0.9, by_site[site]
+
+
+def test_other_articles_are_distinct_and_clean(demo):
+    distinct = [r for r in demo.articles if r["url"] not in STORY_URLS]
+    assert len(distinct) == 12
+    assert len({r["id"] for r in demo.records}) == len(demo.records)
+    for article in demo.articles:
+        assert not BOILERPLATE.search(article["text"]), (article["url"], article["text"][:300])
+        assert STORY_LAST not in article["text"] or article["url"] in STORY_URLS
+        assert article["title"] and "|" not in article["title"]
+        assert article["published"] and article["published"] < "2014-02"
+        assert article["authors"], article["url"]
+        assert article["language"] == "en"
+
+
+def test_reprint_credits_become_fields(demo):
+    reprint = next(
+        r for r in demo.records if r["site"] == "libyaobserver.test" and r["url"] in STORY_URLS
+    )
+    if reprint["duplicate_of"] is None:
+        raws = [c["raw"] for c in reprint["credits"]]
+        assert raws == [
+            "Article by Walid Ramzi, allAfrica.",
+            "This article was originally published here.",
+        ]
+        assert reprint["credits"][1]["original_url"] == (
+            "http://africawire.test/stories/201312090456.html"
+        )
+        assert reprint["authors"] == ["Walid Ramzi"]
+        assert reprint["published"] == "2013-12-10T06:00:00+00:00"
+
+
+def test_pages_that_are_not_articles_are_dropped_with_reasons(demo):
+    urls = {r["url"] for r in demo.records}
+    assert not any(u.rstrip("/").endswith((".test", "about.html", "about")) for u in urls)
+    assert not any("/section/" in u or "/tag/" in u or "/category/" in u for u in urls)
+    assert demo.stats["newsfold/dropped/home_page"] == 1
+    assert demo.stats["newsfold/dropped/service_page"] == 1
+    assert demo.stats["newsfold/articles"] == 13
+    assert demo.stats["newsfold/copies"] == 4
+
+
+def test_records_match_the_schema(demo):
+    validate_records(demo.records)
+
+
+def test_make_demo_script_prints_the_folded_story(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "sample" / "demo.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Folded story" in done.stdout
+    assert done.stdout.count("  copy   ") == 4
+    assert "13 articles, 4 copies" in done.stdout
+    assert SAMPLE_SITES.is_dir()

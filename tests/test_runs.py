@@ -1,0 +1,101 @@
+"""Whole runs: state shared between runs, output files, and the switches an operator uses."""
+
+import json
+
+from tests.conftest import SAMPLE_SITES, article_page, prose, read_jsonl
+
+ORIGIN = "http://africawire.test/stories/201312090456.html"
+COPIES = [
+    "http://libyaobserver.test/2013/12/10/libya-algeria-libya-to-bolster-security-co-operation/",
+    "http://briefs.test/brief/20131212-algeria-libya-security-cooperation.html",
+]
+
+
+def test_a_second_run_finds_copies_through_the_persisted_index(sample_server, crawl, tmp_path):
+    first = crawl(
+        "urls",
+        args={"urls": ORIGIN},
+        proxy=sample_server.address,
+        workdir=tmp_path / "one",
+        state="../state.sqlite",
+    )
+    assert [r["url"] for r in first.articles] == [ORIGIN]
+    second = crawl(
+        "urls",
+        args={"urls": ",".join(COPIES)},
+        proxy=sample_server.address,
+        workdir=tmp_path / "two",
+        state="../state.sqlite",
+    )
+    assert second.returncode == 0, second.log[-2000:]
+    assert second.articles == []
+    assert {c["duplicate_of"] for c in second.copies} == {first.articles[0]["id"]}
+    assert {c["method"] for c in second.copies} == {"jaccard", "containment"}
+
+
+def test_default_feeds_write_articles_and_copies_apart(sample_server, crawl):
+    result = crawl(
+        "urls", args={"urls": ",".join([ORIGIN, *COPIES])}, proxy=sample_server.address, output=None
+    )
+    assert result.returncode == 0, result.log[-2000:]
+    articles = [
+        read_jsonl(result.workdir / "output" / n) for n in result.files if n.startswith("articles-")
+    ]
+    copies = [
+        read_jsonl(result.workdir / "output" / n) for n in result.files if n.startswith("copies-")
+    ]
+    assert [len(a) for a in articles] == [1]
+    assert [len(c) for c in copies] == [2]
+    assert all("text" not in c for c in copies[0])
+    assert json.dumps(articles[0][0], ensure_ascii=False).count("\\u") == 0  # UTF-8, not escapes
+
+
+def test_dedup_off_writes_every_page_as_an_article(sample_server, crawl):
+    result = crawl(
+        "urls",
+        args={"urls": ",".join([ORIGIN, *COPIES])},
+        proxy=sample_server.address,
+        settings={"DEDUP_ENABLED": "False"},
+    )
+    assert result.returncode == 0
+    assert len(result.articles) == 3
+    assert result.copies == []
+
+
+def test_pages_that_are_not_articles_are_counted_and_the_rest_survive(make_web, crawl):
+    web = make_web(
+        {
+            "news.test/good.html": article_page("Good", prose(1)),
+            "news.test/empty.html": "",
+            "news.test/short.html": article_page("Short", ["Only a line."]),
+            "news.test/listing.html": "<html><body>"
+            + "".join(
+                f'<h2><a href="/story-{i}.html">Headline number {i} about the budget talks</a></h2>'
+                for i in range(20)
+            )
+            + "</body></html>",
+            "news.test/data.json": '{"not": "html"}',
+        }
+    )
+    urls = ",".join(
+        web.url("news.test", f"/{name}")
+        for name in ("good.html", "empty.html", "short.html", "listing.html", "data.json")
+    )
+    result = crawl("urls", args={"urls": urls})
+    assert result.returncode == 0
+    assert [r["title"] for r in result.records] == ["Good"]
+    stats = result.stats
+    assert stats["newsfold/dropped/empty"] == 1
+    assert stats["newsfold/dropped/too_short"] == 1
+    assert stats["newsfold/dropped/listing"] == 1
+    assert stats["newsfold/skipped/not_html"] == 1
+    assert "not an article (too_short)" in result.log
+    assert SAMPLE_SITES.is_dir()
+
+
+def test_news_spider_refuses_a_bad_sources_file(crawl, tmp_path):
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "x"\nfeed = ["http://typo.test/"]\n')
+    result = crawl("news", args={"sources": str(sources)})
+    assert "unknown keys ['feed']" in result.log
+    assert result.records == []
