@@ -171,13 +171,7 @@ def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
     return run
 
 
-WORDS = """
-government minister council river harvest market village court budget election police
-school hospital farmers traders drought rainfall port border talks agreement report
-official region province capital investors exports prices union workers strike season
-coast airport railway bridge factory mining gold oil power grid water health doctors
-teachers students judges lawyers army soldiers refugees camp aid donors bank loan tax
-""".split()
+WORDS = ["government", "minister", "council", "river", "harvest", "market", "village", "court", "budget", "election", "police", "school", "hospital", "farmers", "traders", "drought", "rainfall", "port", "border", "talks", "agreement", "report", "official", "region", "province", "capital", "investors", "exports", "prices", "union", "workers", "strike", "season", "coast", "airport", "railway", "bridge", "factory", "mining", "gold", "oil", "power", "grid", "water", "health", "doctors", "teachers", "students", "judges", "lawyers", "army", "soldiers", "refugees", "camp", "aid", "donors", "bank", "loan", "tax"]
 
 
 def prose(seed: int, paragraphs: int = 6, words: int = 45) -> list[str]:
