@@ -80,21 +80,28 @@ def test_other_articles_are_distinct_and_clean(demo):
         assert article["language"] == "en"
 
 
-def test_reprint_credits_become_fields(demo):
-    reprint = next(
-        r for r in demo.records if r["site"] == "libyaobserver.test" and r["url"] in STORY_URLS
+def test_the_seed_like_reprint_alone_comes_out_clean_with_its_credits(
+    sample_server, tmp_path
+):
+    from tests.conftest import run_crawl
+
+    reprint = next(u for u in STORY_URLS if "libyaobserver" in u)
+    result = run_crawl("urls", tmp_path, args={"urls": reprint}, proxy=sample_server.address)
+    (article,) = result.records
+    assert [c["raw"] for c in article["credits"]] == [
+        "Article by Walid Ramzi, allAfrica.",
+        "This article was originally published here.",
+    ]
+    assert article["credits"][0]["publisher"] == "allAfrica"
+    assert article["credits"][1]["original_url"] == (
+        "http://africawire.test/stories/201312090456.html"
     )
-    if reprint["duplicate_of"] is None:
-        raws = [c["raw"] for c in reprint["credits"]]
-        assert raws == [
-            "Article by Walid Ramzi, allAfrica.",
-            "This article was originally published here.",
-        ]
-        assert reprint["credits"][1]["original_url"] == (
-            "http://africawire.test/stories/201312090456.html"
-        )
-        assert reprint["authors"] == ["Walid Ramzi"]
-        assert reprint["published"] == "2013-12-10T06:00:00+00:00"
+    assert article["authors"] == ["Walid Ramzi"]
+    assert article["published"] == "2013-12-10T06:00:00+00:00"
+    assert article["title"] == "Libya: Algeria, Libya to Bolster Security Co-Operation"
+    assert article["text"].startswith(STORY_FIRST)
+    assert article["text"].endswith(STORY_LAST)
+    assert not BOILERPLATE.search(article["text"])
 
 
 def test_pages_that_are_not_articles_are_dropped_with_reasons(demo):
