@@ -17,6 +17,7 @@ from scrapy.exceptions import DropItem
 from crawler.items import Document, Page
 from crawler.urls import canonical_url, site_of, url_id
 from pipelines.credits import split_credits
+from pipelines.metadata import NON_ARTICLE_TYPES
 
 if TYPE_CHECKING:
     from typing import Self
@@ -25,16 +26,6 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|:|·|•|»)\s+")
-NON_ARTICLE_TYPES = {
-    "collectionpage",
-    "itemlist",
-    "searchresultspage",
-    "aboutpage",
-    "contactpage",
-    "profilepage",
-    "faqpage",
-    "qapage",
-}
 # "Home / Africa / Southern Africa": short segments joined by path separators.
 BREADCRUMB = re.compile(r"^[^.!?/>»]{1,40}(?:\s+[/>»|]\s+[^/>»|]{1,80}){1,5}$")
 SERVICE_PAGE = re.compile(

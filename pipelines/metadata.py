@@ -33,7 +33,7 @@ ARTICLE_TYPES = {
     "techarticle",
 }
 # Page types that say a page is not an article (a site-wide WebSite object does not).
-PAGE_TYPES = {
+NON_ARTICLE_TYPES = {
     "collectionpage",
     "itemlist",
     "searchresultspage",
@@ -108,7 +108,7 @@ def read_metadata(tree: html.HtmlElement, url: str) -> PageMetadata:
         found.page_type = _types(article)[0]
     else:
         found.page_type = next(
-            (t for obj in _jsonld_objects(tree) for t in _types(obj) if t in PAGE_TYPES),
+            (t for obj in _jsonld_objects(tree) for t in _types(obj) if t in NON_ARTICLE_TYPES),
             None,
         )
     found.page_type = found.page_type or meta.get("og:type")
