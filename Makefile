@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test lint check clean
+.PHONY: install demo test lint check clean bench-extract
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: install
 	$(VENV)/bin/mypy
 
 check: lint test
+
+# Extraction quality on ../shared/data/fundus-news-pages, newsfold beside plain trafilatura.
+bench-extract: install
+	$(PY) bench/extract.py
 
 clean:
 	rm -rf output/demo state .pytest_cache .mypy_cache .ruff_cache

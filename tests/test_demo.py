@@ -80,9 +80,7 @@ def test_other_articles_are_distinct_and_clean(demo):
         assert article["language"] == "en"
 
 
-def test_the_seed_like_reprint_alone_comes_out_clean_with_its_credits(
-    sample_server, tmp_path
-):
+def test_the_seed_like_reprint_alone_comes_out_clean_with_its_credits(sample_server, tmp_path):
     from tests.conftest import run_crawl
 
     reprint = next(u for u in STORY_URLS if "libyaobserver" in u)

@@ -1,0 +1,242 @@
+"""`make bench-extract`: newsfold's extraction against plain trafilatura on real news pages.
+
+Reads the development set in `../shared/data/fundus-news-pages` (258 pages, 181
+publishers, expected title, body, authors and date), runs newsfold's extraction and
+cleaning and plain trafilatura 2.3 (`include_comments=False`) on every page in one run,
+and prints both side by side. Body text is scored as the public extraction benchmarks
+do: `\\w+` tokens, multisets of 4-token shingles, precision and recall averaged over
+pages, F1 of the averages. Prints figures; asserts nothing.
+
+    python bench/extract.py [--data DIR] [--failures FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+from crawler.items import Page
+from pipelines.clean import NotAnArticle, clean_page
+from pipelines.extract import extract_document
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fundus-news-pages"
+WORD = re.compile(r"\w+")
+SHINGLE = 4
+
+
+@dataclass
+class Expected:
+    name: str
+    url: str
+    crawl_date: str
+    html: bytes
+    title: str
+    text: str
+    authors: list[str]
+    published: str | None
+
+
+@dataclass
+class Found:
+    title: str | None = None
+    text: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+
+
+def load_pages(data: Path) -> list[Expected]:
+    """Pair each publisher's pages (by date) with its expectation versions (file order)."""
+    pages = []
+    for country in sorted(p for p in data.iterdir() if p.is_dir()):
+        meta = json.loads((country / "meta.info").read_text())
+        for expected_file in sorted(country.glob("*.json")):
+            versions = list(json.loads(expected_file.read_text()).values())
+            files = sorted(country.glob(f"{expected_file.stem}_*.html.gz"))
+            for page_file, version in zip(files, versions, strict=False):
+                info = meta.get(page_file.name, {})
+                pages.append(
+                    Expected(
+                        name=f"{country.name}/{page_file.name}",
+                        url=info.get("url", f"https://{expected_file.stem.lower()}.invalid/"),
+                        crawl_date=info.get("crawl_date", "2026-01-01 00:00:00"),
+                        html=gzip.decompress(page_file.read_bytes()),
+                        title=version.get("title") or "",
+                        text=body_text(version.get("body") or {}),
+                        authors=list(version.get("authors") or []),
+                        published=version.get("publishing_date"),
+                    )
+                )
+    return pages
+
+
+def body_text(body: dict[str, Any]) -> str:
+    parts = list(body.get("summary", []))
+    for section in body.get("sections", []):
+        parts += section.get("headline", []) + section.get("paragraphs", [])
+    return "\n".join(parts)
+
+
+def newsfold(page: Expected) -> Found:
+    fetched = datetime.fromisoformat(page.crawl_date).astimezone().isoformat()
+    item = Page(url=page.url, body=page.html, encoding="utf-8", fetched_at=fetched)
+    item.doc = extract_document(item)
+    try:
+        clean_page(item, min_chars=0, max_linked_fraction=1.0)
+    except NotAnArticle:
+        pass
+    doc = item.doc
+    return Found(doc.title, doc.text, doc.authors, doc.published)
+
+
+def plain_trafilatura(page: Expected) -> Found:
+    document = trafilatura.bare_extraction(
+        page.html.decode("utf-8", "replace"),
+        url=page.url,
+        include_comments=False,
+        with_metadata=True,
+    )
+    if document is None:
+        return Found()
+    result = document if isinstance(document, dict) else document.as_dict()
+    authors = [a.strip() for a in (result.get("author") or "").split(";") if a.strip()]
+    return Found(result.get("title"), result.get("text") or "", authors, result.get("date"))
+
+
+def shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = WORD.findall(text.lower())
+    return Counter(tuple(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
+
+
+def text_scores(expected: str, found: str) -> tuple[float, float]:
+    want, got = shingles(expected), shingles(found)
+    if not got:
+        return 0.0, 0.0
+    common = sum((want & got).values())
+    return common / sum(got.values()), common / max(sum(want.values()), 1)
+
+
+def same_title(expected: str, found: str | None) -> bool:
+    return " ".join(expected.split()) == " ".join((found or "").split())
+
+
+def same_day(expected: str, found: str | None) -> bool:
+    if not found:
+        return False
+    want = datetime.fromisoformat(expected)
+    try:
+        got = datetime.fromisoformat(found)
+    except ValueError:
+        return False
+    if want.tzinfo and got.tzinfo:
+        got = got.astimezone(want.tzinfo)
+    return want.date() == got.date()
+
+
+def same_authors(expected: list[str], found: list[str]) -> bool:
+    return sorted(" ".join(a.split()) for a in expected) == sorted(
+        " ".join(a.split()) for a in found
+    )
+
+
+@dataclass
+class Tally:
+    precision: float = 0.0
+    recall: float = 0.0
+    text_pages: int = 0
+    empty: int = 0
+    titles: int = 0
+    dates: int = 0
+    dated_pages: int = 0
+    authors: int = 0
+    seconds: float = 0.0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, page: Expected, found: Found) -> None:
+        failure: dict[str, Any] = {}
+        if page.text.strip():
+            p, r = text_scores(page.text, found.text)
+            self.precision += p
+            self.recall += r
+            self.text_pages += 1
+            self.empty += not found.text.strip()
+            if p < 0.9 or r < 0.9:
+                failure["text"] = {"precision": round(p, 3), "recall": round(r, 3)}
+        if same_title(page.title, found.title):
+            self.titles += 1
+        else:
+            failure["title"] = {"expected": page.title, "found": found.title}
+        if page.published:
+            self.dated_pages += 1
+            if same_day(page.published, found.published):
+                self.dates += 1
+            else:
+                failure["date"] = {"expected": page.published, "found": found.published}
+        if same_authors(page.authors, found.authors):
+            self.authors += 1
+        else:
+            failure["authors"] = {"expected": page.authors, "found": found.authors}
+        if failure:
+            self.failures.append({"page": page.name, "url": page.url, **failure})
+
+    def figures(self, pages: int) -> dict[str, float]:
+        precision = self.precision / max(self.text_pages, 1)
+        recall = self.recall / max(self.text_pages, 1)
+        return {
+            "text precision": precision,
+            "text recall": recall,
+            "text F1": 2 * precision * recall / ((precision + recall) or 1),
+            "empty pages": self.empty,
+            "title exact": self.titles / pages,
+            "date same day": self.dates / max(self.dated_pages, 1),
+            "authors exact": self.authors / pages,
+            "ms per page": 1000 * self.seconds / pages,
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--failures", type=Path, help="write newsfold's misses as JSON here")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"development set not found at {args.data}", file=sys.stderr)
+        return 2
+    pages = load_pages(args.data)
+    tallies = {"newsfold": Tally(), "trafilatura 2.3": Tally()}
+    extractors = {"newsfold": newsfold, "trafilatura 2.3": plain_trafilatura}
+    for page in pages:
+        for name, extractor in extractors.items():
+            started = time.perf_counter()
+            found = extractor(page)
+            tallies[name].seconds += time.perf_counter() - started
+            tallies[name].add(page, found)
+    print(f"{len(pages)} pages, {len({p.name.split('_')[0] for p in pages})} publishers")
+    print(f"{'':<16}" + "".join(f"{name:>18}" for name in tallies))
+    figures = {name: tally.figures(len(pages)) for name, tally in tallies.items()}
+    for metric in figures["newsfold"]:
+        row = "".join(f"{_fmt(figures[name][metric]):>18}" for name in tallies)
+        print(f"{metric:<16}{row}")
+    if args.failures:
+        args.failures.write_text(
+            json.dumps(tallies["newsfold"].failures, indent=1, ensure_ascii=False)
+        )
+    return 0
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
