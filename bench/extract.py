@@ -13,6 +13,7 @@ pages, F1 of the averages. Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import re
@@ -91,10 +92,8 @@ def newsfold(page: Expected) -> Found:
     fetched = datetime.fromisoformat(page.crawl_date).astimezone().isoformat()
     item = Page(url=page.url, body=page.html, encoding="utf-8", fetched_at=fetched)
     item.doc = extract_document(item)
-    try:
+    with contextlib.suppress(NotAnArticle):  # scored as extracted, kept or not
         clean_page(item, min_chars=0, max_linked_fraction=1.0)
-    except NotAnArticle:
-        pass
     doc = item.doc
     return Found(doc.title, doc.text, doc.authors, doc.published)
 
