@@ -8,7 +8,6 @@ leave the pipeline with a named, counted reason.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ from crawler.items import Document, Page
 from crawler.urls import canonical_url, site_of, url_id
 from pipelines.credits import split_credits
 from pipelines.metadata import NON_ARTICLE_TYPES
+from pipelines.normalise import fold, tidy, unique
 
 if TYPE_CHECKING:
     from typing import Self
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|:|·|•|»)\s+")
 # "Home / Africa / Southern Africa": short segments joined by path separators.
 BREADCRUMB = re.compile(r"^[^.!?/>»]{1,40}(?:\s+[/>»|]\s+[^/>»|]{1,80}){1,5}$")
 SERVICE_PAGE = re.compile(
@@ -56,18 +55,13 @@ def clean_page(page: Page, min_chars: int, max_linked_fraction: float) -> Page:
     page.id = url_id(page.canonical_url)
     page.site = site_of(page.canonical_url)
 
-    doc.title = strip_site_name(_tidy(doc.title or ""), doc.site_name, page.site) or None
-    paragraphs = strip_lead_furniture(
-        [p for p in map(_tidy, doc.text.splitlines()) if p], doc.title
-    )
+    paragraphs = strip_lead_furniture([p for p in map(tidy, doc.text.splitlines()) if p], doc.title)
     paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
     doc.text = "\n\n".join(paragraphs)
     doc.credits = credits
-    doc.authors = _unique(
-        a for a in map(_tidy, doc.authors) if a and not _is_site(a, doc.site_name, page.site)
-    ) or [c.author for c in credits if c.author]
-    doc.tags = _unique(_tidy(t) for t in doc.tags if _tidy(t))
-    doc.description = _tidy(doc.description or "") or None
+    doc.authors = doc.authors or [c.author for c in credits if c.author]
+    doc.tags = unique(tag for tag in map(tidy, doc.tags) if tag)
+    doc.description = tidy(doc.description or "") or None
     page.doc = doc
 
     if not doc.text:
@@ -91,9 +85,9 @@ def clean_page(page: Page, min_chars: int, max_linked_fraction: float) -> Page:
 
 def strip_lead_furniture(paragraphs: list[str], title: str | None) -> list[str]:
     """Drop what extractors keep above the body: breadcrumbs, kickers, the headline again."""
-    head = [_key(p) for p in paragraphs[:LEAD_LINES]]
-    if title and _key(title) in head:
-        end = head.index(_key(title)) + 1
+    head = [fold(p) for p in paragraphs[:LEAD_LINES]]
+    if title and fold(title) in head:
+        end = head.index(fold(title)) + 1
         if all(len(p.split()) <= KICKER_WORDS for p in paragraphs[: end - 1]):
             paragraphs = paragraphs[end:]
     while paragraphs and BREADCRUMB.match(paragraphs[0]):
@@ -101,50 +95,13 @@ def strip_lead_furniture(paragraphs: list[str], title: str | None) -> list[str]:
     return paragraphs
 
 
-def strip_site_name(title: str, site_name: str | None, site: str) -> str:
-    """Remove a leading or trailing site name with its separator, wherever it sits."""
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    while len(parts) > 1 and _is_site(parts[-1], site_name, site):
-        parts.pop()
-    while len(parts) > 1 and _is_site(parts[0], site_name, site):
-        parts.pop(0)
-    if len(parts) == len(TITLE_SEPARATORS.split(title)):
-        return title
-    # Rebuild from the original string so separators inside the title survive.
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    return title[start:end].strip()
-
-
-def _is_site(text: str, site_name: str | None, site: str) -> bool:
-    key = _key(text)
-    if not key:
-        return False
-    host_key = _key(site.split(":")[0].rsplit(".", 1)[0])
-    return key in {_key(site_name or ""), host_key, _key(site)}
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
-
-
 def _has_path(url: str) -> bool:
     path = url.split("://", 1)[-1].partition("/")[2]
     return bool(path.strip("/"))
 
 
-def _tidy(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
 def _tidy_keys(links: dict[str, str]) -> dict[str, str]:
-    return {_tidy(text): href for text, href in links.items()}
-
-
-def _unique(values: Any) -> list[str]:
-    return list(dict.fromkeys(values))
+    return {tidy(text): href for text, href in links.items()}
 
 
 class CleanPipeline:

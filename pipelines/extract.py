@@ -16,8 +16,11 @@ from lxml import etree, html
 from trafilatura.settings import Document as TrafilaturaDocument
 
 from crawler.items import Document, Hints, Page
+from crawler.urls import site_of
+from pipelines.authors import choose_authors
 from pipelines.dates import parse_date
 from pipelines.metadata import PageMetadata, read_metadata
+from pipelines.titles import choose_title
 
 if TYPE_CHECKING:
     from typing import Self
@@ -50,15 +53,16 @@ def extract_document(page: Page) -> Document:
     text = found.get("text") or declared.article_body or ""
     fetched = datetime.fromisoformat(page.fetched_at)
     published, published_source = choose_published(declared, page.hints, found, fetched)
+    site, site_name = site_of(page.url), declared.site_name or found.get("sitename")
     return Document(
         text=text,
-        title=declared.headline or declared.title or page.hints.title or found.get("title"),
-        authors=declared.authors or _split_authors(found.get("author")),
+        title=choose_title(tree, declared, page.hints.title, found.get("title"), site_name, site),
+        authors=choose_authors(tree, declared, found.get("author"), site_name, site),
         published=published,
         published_source=published_source,
         modified=parse_date(declared.modified, fetched),
         language=choose_language(declared.language, text),
-        site_name=declared.site_name or found.get("sitename"),
+        site_name=site_name,
         description=declared.description or found.get("description"),
         tags=declared.tags
         or _split_tags(found.get("tags"))
@@ -130,10 +134,6 @@ def linked_fraction(text: str, link_texts: set[str]) -> float:
     if not total:
         return 0.0
     return sum(len(line) for line in lines if line in link_texts) / total
-
-
-def _split_authors(value: str | None) -> list[str]:
-    return [name.strip() for name in (value or "").split(";") if name.strip()]
 
 
 def _split_tags(value: Any) -> list[str]:

@@ -7,6 +7,7 @@ text heuristics only where the page says nothing.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from lxml import html
+from lxml import html as lxml_html
 
 ARTICLE_TYPES = {
     "article",
@@ -89,7 +90,7 @@ class PageMetadata:
     link_texts: set[str] = field(default_factory=set)
 
 
-def read_metadata(tree: html.HtmlElement, url: str) -> PageMetadata:
+def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     """Collect declared metadata from a parsed page, JSON-LD first, then meta tags."""
     meta = _meta_tags(tree)
     found = PageMetadata()
@@ -148,7 +149,7 @@ class _Meta:
         self.values: dict[str, list[str]] = {}
 
     def add(self, key: str, value: str) -> None:
-        self.values.setdefault(key.lower().strip(), []).append(value.strip())
+        self.values.setdefault(key.lower().strip(), []).append(html.unescape(value).strip())
 
     def get(self, key: str) -> str | None:
         return next((v for v in self.values.get(key, []) if v), None)
@@ -157,7 +158,7 @@ class _Meta:
         return [v for v in self.values.get(key, []) if v]
 
 
-def _meta_tags(tree: html.HtmlElement) -> _Meta:
+def _meta_tags(tree: lxml_html.HtmlElement) -> _Meta:
     meta = _Meta()
     for element in tree.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
@@ -172,17 +173,17 @@ def _first(meta: _Meta, names: tuple[str, ...]) -> str | None:
     return next((value for name in names if (value := meta.get(name))), None)
 
 
-def _title_tag(tree: html.HtmlElement) -> str | None:
+def _title_tag(tree: lxml_html.HtmlElement) -> str | None:
     titles = tree.xpath("//title/text()")
     return " ".join(titles[0].split()) if titles else None
 
 
-def _time_element(tree: html.HtmlElement) -> str | None:
+def _time_element(tree: lxml_html.HtmlElement) -> str | None:
     found = tree.xpath("//time[@pubdate]/@datetime | //*[@itemprop='datePublished']/@datetime")
     return str(found[0]) if found else None
 
 
-def _jsonld_objects(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
+def _jsonld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script)
@@ -203,7 +204,7 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
             yield from _flatten(data["mainEntity"])
 
 
-def _jsonld_articles(tree: html.HtmlElement) -> Iterator[dict[str, Any]]:
+def _jsonld_articles(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
     for obj in _jsonld_objects(tree):
         if any(t in ARTICLE_TYPES for t in _types(obj)):
             yield obj
@@ -221,7 +222,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("@value") or value.get("name")
     if isinstance(value, str | int | float) and str(value).strip():
-        return " ".join(str(value).split())
+        return " ".join(html.unescape(str(value)).split())
     return None
 
 

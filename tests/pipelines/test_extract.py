@@ -24,7 +24,7 @@ def make_page(html: str | bytes, url="http://news.test/a.html", hints=None) -> P
 
 def test_plain_page():
     doc = extract_document(make_page(article_page("A title", prose(1), "2024-03-05T08:00:00Z")))
-    assert doc.title == "A title | Test Times"  # the site name goes in cleaning
+    assert doc.title == "A title"
     assert doc.text.splitlines()[-1] == prose(1)[-1]
     assert prose(1)[0] in doc.text
     assert (doc.published, doc.published_source) == ("2024-03-05T08:00:00+00:00", "meta")
