@@ -6,6 +6,7 @@ process, a benchmark loop) and give the same answer as inside the crawl.
 
 from __future__ import annotations
 
+import copy
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,7 @@ def extract_document(page: Page) -> Document:
     declared = read_metadata(tree, page.url)
     links = block_links(tree)
     result = trafilatura.bare_extraction(
-        tree,
+        copy.deepcopy(tree),  # trafilatura prunes the tree it is given; keep ours whole
         url=page.url,
         include_comments=False,
         with_metadata=True,
