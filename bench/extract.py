@@ -28,8 +28,10 @@ from typing import Any
 import trafilatura
 
 from crawler.items import Page
+from crawler.state import SQLiteState
 from pipelines.clean import NotAnArticle, clean_page
 from pipelines.extract import extract_document
+from pipelines.templates import SiteTemplates
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fundus-news-pages"
 WORD = re.compile(r"\w+")
@@ -88,12 +90,17 @@ def body_text(body: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+# Pages are read in order, publisher by publisher, so later pages of a site are cleaned
+# with the template its earlier pages taught, as in a crawl.
+TEMPLATES = SiteTemplates(SQLiteState(Path(":memory:")), min_pages=3, max_chars=300)
+
+
 def newsfold(page: Expected) -> Found:
     fetched = datetime.fromisoformat(page.crawl_date).astimezone().isoformat()
     item = Page(url=page.url, body=page.html, encoding="utf-8", fetched_at=fetched)
     item.doc = extract_document(item)
     with contextlib.suppress(NotAnArticle):  # scored as extracted, kept or not
-        clean_page(item, min_chars=0, max_linked_fraction=1.0)
+        clean_page(item, min_chars=0, max_linked_fraction=1.0, templates=TEMPLATES)
     doc = item.doc
     return Found(doc.title, doc.text, doc.authors, doc.published)
 

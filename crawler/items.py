@@ -51,6 +51,8 @@ class Document:
     page_type: str | None = None  # og:type / JSON-LD @type, used to spot non-articles
     linked_fraction: float = 0.0  # share of the text that is also link text (listings)
     links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
+    template_blocks: int = 0  # site template blocks removed from the text
+    changes: list[str] = field(default_factory=list)  # what extraction corrected, for stats
 
 
 @dataclass

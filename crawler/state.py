@@ -51,6 +51,8 @@ class StateStore(Protocol):
     def shingles(self, doc_id: str) -> np.ndarray | None: ...
     def index(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> None: ...
     def record(self, record: dict[str, Any]) -> None: ...
+    def block_pages(self, site: str, keys: Sequence[int]) -> dict[int, int]: ...
+    def add_blocks(self, site: str, keys: Sequence[int]) -> None: ...
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
     def close(self) -> None: ...
 
@@ -70,6 +72,10 @@ class SQLiteState:
             similarity REAL, containment REAL, method TEXT
         );
         CREATE INDEX IF NOT EXISTS documents_duplicate_of ON documents (duplicate_of);
+        CREATE TABLE IF NOT EXISTS site_blocks (
+            site TEXT NOT NULL, key INTEGER NOT NULL, pages INTEGER NOT NULL,
+            PRIMARY KEY (site, key)
+        ) WITHOUT ROWID;
     """
 
     def __init__(self, path: Path):
@@ -133,6 +139,23 @@ class SQLiteState:
             f"INSERT OR REPLACE INTO documents ({', '.join(RECORD_FIELDS)}) "
             f"VALUES ({', '.join('?' * len(RECORD_FIELDS))})",
             values,
+        )
+
+    def block_pages(self, site: str, keys: Sequence[int]) -> dict[int, int]:
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT key, pages FROM site_blocks WHERE site = ? AND key IN ({marks})",
+            [site, *keys],
+        )
+        return dict(rows.fetchall())
+
+    def add_blocks(self, site: str, keys: Sequence[int]) -> None:
+        self.db.executemany(
+            "INSERT INTO site_blocks (site, key, pages) VALUES (?, ?, 1) "
+            "ON CONFLICT (site, key) DO UPDATE SET pages = pages + 1",
+            [(site, key) for key in keys],
         )
 
     def document(self, doc_id: str) -> dict[str, Any] | None:

@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import DropItem
 
 from crawler.items import Document, Page
+from crawler.state import state_for
 from crawler.urls import canonical_url, site_of, url_id
 from pipelines.credits import split_credits
 from pipelines.metadata import NON_ARTICLE_TYPES
 from pipelines.normalise import fold, tidy, unique
+from pipelines.templates import SiteTemplates
 
 if TYPE_CHECKING:
     from typing import Self
@@ -44,8 +46,17 @@ class NotAnArticle(DropItem):
         self.reason = reason
 
 
-def clean_page(page: Page, min_chars: int, max_linked_fraction: float) -> Page:
-    """Give the page its identity and a clean document, or raise `NotAnArticle`."""
+def clean_page(
+    page: Page,
+    min_chars: int,
+    max_linked_fraction: float,
+    templates: SiteTemplates | None = None,
+) -> Page:
+    """Give the page its identity and a clean document, or raise `NotAnArticle`.
+
+    With `templates`, the site's learned template blocks are removed too, and this
+    page's blocks are counted towards them.
+    """
     doc = page.doc or Document()
     declared = doc.canonical_url
     # A canonical link to another site (common on reprints) or to a home page names a
@@ -57,6 +68,8 @@ def clean_page(page: Page, min_chars: int, max_linked_fraction: float) -> Page:
 
     paragraphs = strip_lead_furniture([p for p in map(tidy, doc.text.splitlines()) if p], doc.title)
     paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
+    if templates is not None:
+        paragraphs, doc.template_blocks = templates.strip(page.site, paragraphs)
     doc.text = "\n\n".join(paragraphs)
     doc.credits = credits
     doc.authors = doc.authors or [c.author for c in credits if c.author]
@@ -107,28 +120,46 @@ def _tidy_keys(links: dict[str, str]) -> dict[str, str]:
 class CleanPipeline:
     """Normalises each page and drops non-articles with a counted reason."""
 
-    def __init__(self, stats: StatsCollector, min_chars: int, max_linked_fraction: float):
+    def __init__(
+        self,
+        stats: StatsCollector,
+        min_chars: int,
+        max_linked_fraction: float,
+        templates: SiteTemplates | None,
+    ):
         self.stats = stats
         self.min_chars = min_chars
         self.max_linked_fraction = max_linked_fraction
+        self.templates = templates
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
+        settings = crawler.settings
+        templates = None
+        if settings.getbool("TEMPLATES_ENABLED"):
+            templates = SiteTemplates(
+                state_for(crawler),
+                settings.getint("TEMPLATE_MIN_PAGES"),
+                settings.getint("TEMPLATE_MAX_CHARS"),
+            )
         return cls(
             crawler.stats,
-            crawler.settings.getint("MIN_ARTICLE_CHARS"),
-            crawler.settings.getfloat("MAX_LINKED_FRACTION"),
+            settings.getint("MIN_ARTICLE_CHARS"),
+            settings.getfloat("MAX_LINKED_FRACTION"),
+            templates,
         )
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
         try:
-            page = clean_page(item, self.min_chars, self.max_linked_fraction)
+            page = clean_page(item, self.min_chars, self.max_linked_fraction, self.templates)
         except NotAnArticle as dropped:
             self.stats.inc_value(f"newsfold/dropped/{dropped.reason}")
             raise
         if page.doc and page.doc.credits:
             self.stats.inc_value("newsfold/clean/credits", len(page.doc.credits))
+        if page.doc and page.doc.template_blocks:
+            self.stats.inc_value("newsfold/clean/template_blocks", page.doc.template_blocks)
         return page

@@ -19,6 +19,7 @@ from trafilatura.settings import Document as TrafilaturaDocument
 from crawler.items import Document, Hints, Page
 from crawler.urls import site_of
 from pipelines.authors import choose_authors
+from pipelines.body import page_view, refine_body
 from pipelines.dates import parse_date
 from pipelines.metadata import PageMetadata, read_metadata
 from pipelines.titles import choose_title
@@ -51,7 +52,9 @@ def extract_document(page: Page) -> Document:
         deduplicate=False,
     )
     found: dict[str, Any] = result.as_dict() if isinstance(result, TrafilaturaDocument) else {}
-    text = found.get("text") or declared.article_body or ""
+    text, changes = refine_body(
+        found.get("text") or declared.article_body or "", page_view(tree), declared.description
+    )
     fetched = datetime.fromisoformat(page.fetched_at)
     published, published_source = choose_published(declared, page.hints, found, fetched)
     site, site_name = site_of(page.url), declared.site_name or found.get("sitename")
@@ -72,6 +75,7 @@ def extract_document(page: Page) -> Document:
         page_type=declared.page_type,
         linked_fraction=linked_fraction(text, declared.link_texts),
         links=links,
+        changes=changes,
     )
 
 
@@ -161,4 +165,6 @@ class ExtractPipeline:
         self.stats.inc_value("newsfold/extract/pages")
         if item.doc.published_source:
             self.stats.inc_value(f"newsfold/extract/published_source/{item.doc.published_source}")
+        for change in item.doc.changes:
+            self.stats.inc_value(f"newsfold/extract/body/{change}")
         return item

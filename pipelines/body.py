@@ -1,0 +1,89 @@
+"""The article body from trafilatura's text, corrected with what the page itself shows.
+
+trafilatura keeps some lines that are not the article (related-story links, "Read more:"
+teasers, photo credits) and drops the standfirst many sites print under the headline.
+Both can be judged against the whole page: a line made of another page's link text is a
+teaser, and a description the page both declares and displays is its lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import html
+
+from pipelines.normalise import fold
+
+LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
+MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
+MIN_LEAD_CHARS = 60
+# Photo credits: "Foto: NTB", "(Image: Getty Images)", "Photo by Jane Doe/Reuters".
+CAPTION_CREDIT = re.compile(
+    r"^\(?(?:foto|photo|image|bild|picture|kuva|zdjęcie|fotó|imagen|immagine|credit)s?"
+    r"(?:\s*:|\s+by\b|\s+von\b|\s+©)[^.!?]{0,80}\)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class PageView:
+    """What the whole page shows, for judging lines of the extracted text."""
+
+    link_texts: list[str] = field(default_factory=list)  # longest first
+    visible: str = ""  # folded visible text of the body
+
+
+def page_view(tree: html.HtmlElement) -> PageView:
+    """Link texts and visible text of a page, before any extractor prunes it."""
+    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    texts = tree.xpath(
+        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    )
+    visible = fold(" ".join(str(t) for t in texts))
+    return PageView(
+        link_texts=sorted((t for t in links if len(t) >= MIN_LINK_TEXT), key=len, reverse=True),
+        visible=visible,
+    )
+
+
+def linked_share(line: str, link_texts: list[str]) -> float:
+    """How much of a line is made of link texts found on the page."""
+    text = line.removeprefix("- ").strip()
+    if not text:
+        return 0.0
+    rest, covered = text, 0
+    for link in link_texts:
+        if len(link) > len(rest):
+            continue
+        if link in rest:
+            covered += len(link)
+            rest = rest.replace(link, " ", 1)
+    return covered / len(text)
+
+
+def refine_body(text: str, view: PageView, description: str | None) -> tuple[str, list[str]]:
+    """The body without teaser and photo-credit lines, with the displayed lead restored.
+
+    Returns the text and the kinds of change made, for the run's diagnostics.
+    """
+    changes: list[str] = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    kept = [
+        line
+        for line in lines
+        if linked_share(line, view.link_texts) < LINKED_LINE and not CAPTION_CREDIT.match(line)
+    ]
+    if len(kept) < len(lines) and kept:
+        changes.append("teasers_or_credits")
+    else:
+        kept = lines  # never empty a text on these grounds alone
+    lead = (description or "").strip()
+    if (
+        len(lead) >= MIN_LEAD_CHARS
+        and fold(lead) in view.visible
+        and fold(lead) not in fold(" ".join(kept))
+    ):
+        kept.insert(0, lead)
+        changes.append("lead")
+    return "\n".join(kept), changes

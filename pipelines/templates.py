@@ -1,0 +1,44 @@
+"""Site templates learned from the pages themselves.
+
+Every site repeats its furniture on every article: "Check Also" boxes, newsletter
+blurbs, "Follow us" lines, credit boilerplate. A short block of text that has appeared on
+`min_pages` different articles of the same site is template, not story, and is removed
+from every page of that site. Counts live in the state store, so the first page of a
+later run is cleaned as well as the hundredth. Long paragraphs are never counted: a
+template line is short, and a story quoting an earlier one is not furniture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from crawler.state import StateStore
+from pipelines.normalise import fold
+
+
+def block_key(text: str) -> int:
+    """A stable 63-bit key for a block of text, insensitive to case and punctuation."""
+    digest = hashlib.blake2b(fold(text).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+class SiteTemplates:
+    """Learns and removes each site's repeated blocks."""
+
+    def __init__(self, store: StateStore, min_pages: int, max_chars: int):
+        self.store = store
+        self.min_pages = min_pages
+        self.max_chars = max_chars
+
+    def strip(self, site: str, paragraphs: list[str]) -> tuple[list[str], int]:
+        """Paragraphs without the site's template blocks, and how many were removed.
+
+        This page's blocks count towards the template as they are looked up.
+        """
+        keys = {p: block_key(p) for p in paragraphs if len(p) <= self.max_chars and fold(p)}
+        with self.store.transaction():
+            seen = self.store.block_pages(site, list(set(keys.values())))
+            self.store.add_blocks(site, list(set(keys.values())))
+        # Seen on min_pages - 1 earlier pages, this page makes min_pages.
+        kept = [p for p in paragraphs if p not in keys or seen.get(keys[p], 0) < self.min_pages - 1]
+        return kept, len(paragraphs) - len(kept)

@@ -1,0 +1,55 @@
+from lxml import html
+
+from pipelines.body import linked_share, page_view, refine_body
+
+PAGE = """<html><head><meta name="description" content="{lead}"></head><body>
+<p class="standfirst">{lead}</p>
+<article><p>First paragraph of the story with plenty of words in it.</p>
+<p>READ MORE: <a href="/other">Minister resigns after budget row</a></p>
+<ul><li><a href="/x">Floods hit the northern province again this week</a></li></ul>
+<p>Foto: NTB</p><p>Last paragraph, which mentions <a href="/y">a linked report</a>.</p>
+</article></body></html>"""
+LEAD = "The standfirst that the page shows under its headline, a sentence long enough."
+TEXT = "\n".join(
+    [
+        "First paragraph of the story with plenty of words in it.",
+        "READ MORE: Minister resigns after budget row",
+        "- Floods hit the northern province again this week",
+        "Foto: NTB",
+        "Last paragraph, which mentions a linked report.",
+    ]
+)
+
+
+def view(lead=LEAD):
+    return page_view(html.document_fromstring(PAGE.format(lead=lead)))
+
+
+def test_linked_share():
+    links = view().link_texts
+    assert linked_share("- Floods hit the northern province again this week", links) == 1.0
+    assert linked_share("READ MORE: Minister resigns after budget row", links) > 0.7
+    assert linked_share("Last paragraph, which mentions a linked report.", links) < 0.4
+
+
+def test_teasers_and_photo_credits_go_and_the_displayed_lead_comes_first():
+    text, changes = refine_body(TEXT, view(), LEAD)
+    assert text.splitlines() == [
+        LEAD,
+        "First paragraph of the story with plenty of words in it.",
+        "Last paragraph, which mentions a linked report.",
+    ]
+    assert changes == ["teasers_or_credits", "lead"]
+
+
+def test_a_description_the_page_does_not_show_is_not_added():
+    hidden = PAGE.format(lead=LEAD).replace(f'<p class="standfirst">{LEAD}</p>', "")
+    text, _ = refine_body(TEXT, page_view(html.document_fromstring(hidden)), LEAD)
+    assert LEAD not in text
+
+
+def test_a_text_made_only_of_links_is_left_alone():
+    only_links = "- Floods hit the northern province again this week"
+    text, changes = refine_body(only_links, view(), None)
+    assert text == only_links
+    assert changes == []
