@@ -42,6 +42,7 @@ class Document:
     published: str | None = None
     published_source: str | None = None
     modified: str | None = None
+    modified_source: str | None = None
     language: str | None = None
     site_name: str | None = None
     description: str | None = None
@@ -95,6 +96,7 @@ class Article:
     published: str | None
     published_source: str | None
     modified: str | None
+    modified_source: str | None
     language: str | None
     site_name: str | None
     description: str | None

@@ -9,12 +9,17 @@ the web had news sites are not publication dates and are refused.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 from email.utils import parsedate_to_datetime
 
 from dateutil import parser as dateutil_parser
 
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+URL_DATE = re.compile(
+    r"(?<![\d])(?P<year>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2])(?P=sep)"
+    r"(?P<day>0[1-9]|[12]\d|3[01])(?![\d])"
+)
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 # Publishers east of UTC legitimately date pages "tomorrow" from the crawler's view.
 FUTURE_SLACK = timedelta(hours=26)
@@ -36,6 +41,18 @@ def parse_date(value: str | None, now: datetime | None = None) -> str | None:
     if not has_time:
         return parsed.date().isoformat()
     return aware.replace(microsecond=0).isoformat()
+
+
+def url_date(url: str) -> str | None:
+    """The day a URL's path names (/2013/12/10/, /2013-12-10-, /20131210/), if any."""
+    found = URL_DATE.search(urlsplit(url).path)
+    if not found:
+        return None
+    year, month, day = (int(found[name]) for name in ("year", "month", "day"))
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def day_of(value: str | None) -> str | None:

@@ -80,6 +80,7 @@ class PageMetadata:
     published: str | None = None
     published_source: str | None = None  # "json-ld" or "meta"
     modified: str | None = None
+    modified_source: str | None = None  # "json-ld" or "meta"
     language: str | None = None
     site_name: str | None = None
     description: str | None = None
@@ -101,6 +102,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
         found.published = _text(article.get("datePublished")) or _text(article.get("dateCreated"))
         found.published_source = "json-ld" if found.published else None
         found.modified = _text(article.get("dateModified"))
+        found.modified_source = "json-ld" if found.modified else None
         found.language = _text(article.get("inLanguage"))
         found.site_name = _name(article.get("publisher"))
         found.description = _text(article.get("description"))
@@ -117,7 +119,9 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     if not found.published:
         found.published = _first(meta, PUBLISHED_META) or _time_element(tree)
         found.published_source = "meta" if found.published else None
-    found.modified = found.modified or _first(meta, MODIFIED_META)
+    if not found.modified:
+        found.modified = _first(meta, MODIFIED_META)
+        found.modified_source = "meta" if found.modified else None
     if not found.authors:
         found.authors = [
             value

@@ -47,6 +47,7 @@ def to_record(page: Page) -> Article | Copy:
         published=doc.published,
         published_source=doc.published_source,
         modified=doc.modified,
+        modified_source=doc.modified_source,
         language=doc.language,
         site_name=doc.site_name,
         description=doc.description,

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipelines.dates import day_of, parse_date
+from pipelines.dates import day_of, parse_date, url_date
 
 NOW = datetime(2024, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -31,3 +31,20 @@ def test_parse_date_refuses_unreadable_and_implausible(value):
 def test_day_of():
     assert day_of("2013-12-10T06:00:00+00:00") == "2013-12-10"
     assert day_of(None) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://a.test/2013/12/10/story/", "2013-12-10"),
+        ("http://a.test/news/2013-12-10-story", "2013-12-10"),
+        ("http://a.test/20131210/story", "2013-12-10"),
+        ("http://a.test/a-65464327", None),
+        ("http://a.test/A2026012914320005196", None),
+        ("http://a.test/2013/13/10/", None),
+        ("http://a.test/2024/02/30/x", None),
+        ("http://a.test/x?date=2013/12/10", None),
+    ],
+)
+def test_url_date(url, expected):
+    assert url_date(url) == expected

@@ -89,3 +89,35 @@ def test_real_pages_from_the_development_set():
         assert paragraphs[0][:60] in doc.text
         checked += 1
     assert checked >= 2
+
+
+WIDGET_PAGE = """<html><head><title>Story</title></head><body>
+<div class="top-bar">Tuesday, 28 November 2023</div>
+<article><h1>Story</h1>{paragraphs}</article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("url", "published", "source"),
+    [
+        ("http://news.test/story.html", None, None),
+        ("http://news.test/2013/12/10/story.html", "2013-12-10", "url"),
+    ],
+)
+def test_a_date_widget_showing_the_fetch_day_is_not_a_publication_date(url, published, source):
+    html = WIDGET_PAGE.format(paragraphs="".join(f"<p>{p}</p>" for p in prose(4)))
+    page = Page(
+        url=url, body=html.encode(), encoding="utf-8", fetched_at="2023-11-28T09:00:00+00:00"
+    )
+    doc = extract_document(page)
+    assert (doc.published, doc.published_source) == (published, source)
+    assert "28 November 2023" not in doc.text
+
+
+def test_modified_date_is_kept_apart_with_its_source():
+    head = (
+        '<meta property="article:published_time" content="2024-03-01T08:00:00Z">'
+        '<meta property="article:modified_time" content="2024-03-04T08:00:00Z">'
+    )
+    doc = extract_document(make_page(article_page("A", prose(1), head=head, published=None)))
+    assert (doc.published, doc.published_source) == ("2024-03-01T08:00:00+00:00", "meta")
+    assert (doc.modified, doc.modified_source) == ("2024-03-04T08:00:00+00:00", "meta")
