@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 
