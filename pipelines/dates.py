@@ -8,14 +8,23 @@ the web had news sites are not publication dates and are refused.
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
+from htmldate import find_date
+from lxml import html
 
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+# Class or id words of page chrome, where date widgets live.
+CHROME = re.compile(
+    r"(?:^|[\s_-])(?:top-?bar|header|masthead|nav(?:bar|igation)?|menu|breadcrumbs?|footer"
+    r"|sidebar|widget)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
 URL_DATE = re.compile(
     r"(?<![\d])(?P<year>(?:19|20)\d{2})(?P<sep>[/_-]?)(?P<month>0[1-9]|1[0-2])(?P=sep)"
     r"(?P<day>0[1-9]|[12]\d|3[01])(?![\d])"
@@ -41,6 +50,29 @@ def parse_date(value: str | None, now: datetime | None = None) -> str | None:
     if not has_time:
         return parsed.date().isoformat()
     return aware.replace(microsecond=0).isoformat()
+
+
+def text_date(tree: html.HtmlElement, url: str) -> str | None:
+    """The date htmldate reads from the page once its chrome is gone.
+
+    Headers, navigation bars, sidebars and footers carry date widgets showing the day of
+    the visit ("Tuesday, 28 November 2023"), which a search of the whole page takes for
+    the publication date.
+    """
+    page = copy.deepcopy(tree)
+    chrome = page.xpath("//header | //nav | //footer | //aside") + [
+        element
+        for element in page.xpath("//*[@class or @id]")
+        if CHROME.search(f"{element.get('class', '')} {element.get('id', '')}")
+    ]
+    for element in chrome:
+        if element.getparent() is not None and not element.xpath(".//h1 | .//article | .//main"):
+            element.drop_tree()
+    try:
+        found = find_date(page, url=url, original_date=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+    return str(found) if found else None
 
 
 def url_date(url: str) -> str | None:

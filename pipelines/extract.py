@@ -20,7 +20,7 @@ from crawler.items import Document, Hints, Page
 from crawler.urls import site_of
 from pipelines.authors import choose_authors
 from pipelines.body import page_view, refine_body
-from pipelines.dates import day_of, parse_date, url_date
+from pipelines.dates import parse_date, text_date, url_date
 from pipelines.metadata import PageMetadata, read_metadata
 from pipelines.titles import choose_title
 
@@ -56,9 +56,7 @@ def extract_document(page: Page) -> Document:
         found.get("text") or declared.article_body or "", page_view(tree), declared.description
     )
     fetched = datetime.fromisoformat(page.fetched_at)
-    published, published_source = choose_published(
-        declared, page.hints, found, page.url, fetched
-    )
+    published, published_source = choose_published(tree, declared, page.hints, page.url, fetched)
     modified = parse_date(declared.modified, fetched)
     site, site_name = site_of(page.url), declared.site_name or found.get("sitename")
     return Document(
@@ -96,22 +94,22 @@ def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:
 
 
 def choose_published(
-    declared: PageMetadata, hints: Hints, found: dict[str, Any], url: str, fetched: datetime
+    tree: html.HtmlElement, declared: PageMetadata, hints: Hints, url: str, fetched: datetime
 ) -> tuple[str | None, str | None]:
     """The publication date and its source: declared, feed or sitemap, URL, then page text.
 
-    A date found only in the page text on the day of the fetch is refused: on a page
-    that declares nothing, that is the site's date widget, not a publication date.
+    Candidates are tried in order of trust; the page text is searched last, and without
+    its chrome (see `text_date`).
     """
     candidates = [
-        (declared.published, declared.published_source),
-        (hints.published, hints.published_source),
-        (url_date(url), "url"),
-        (found.get("date"), "text"),
+        (lambda: declared.published, declared.published_source),
+        (lambda: hints.published, hints.published_source),
+        (lambda: url_date(url), "url"),
+        (lambda: text_date(tree, url), "text"),
     ]
     for value, source in candidates:
-        date = parse_date(value, fetched)
-        if date and not (source == "text" and day_of(date) == fetched.date().isoformat()):
+        date = parse_date(value(), fetched)
+        if date:
             return date, source
     return None, None
 
