@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 MIN_TEXT_FOR_LANGUAGE = 40
 BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
+# Comments and processing instructions go at parse time: left in, trafilatura drops the
+# text that follows a comment inside a paragraph.
+PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
 def extract_document(page: Page) -> Document:
@@ -87,7 +90,7 @@ def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:
     if not text or "\x00" in text[:BINARY_PROBE]:
         return None  # nothing, or binary data served as HTML
     try:
-        tree = html.document_fromstring(text)
+        tree = html.document_fromstring(text, parser=PARSER)
     except (etree.ParserError, ValueError):
         return None
     return tree

@@ -121,3 +121,10 @@ def test_modified_date_is_kept_apart_with_its_source():
     doc = extract_document(make_page(article_page("A", prose(1), head=head, published=None)))
     assert (doc.published, doc.published_source) == ("2024-03-01T08:00:00+00:00", "meta")
     assert (doc.modified, doc.modified_source) == ("2024-03-04T08:00:00+00:00", "meta")
+
+
+def test_a_comment_inside_a_paragraph_does_not_cut_the_text():
+    paragraphs = prose(6)
+    paragraphs[-1] = paragraphs[-1][:60] + "<!-- ad slot -->" + paragraphs[-1][60:]
+    doc = extract_document(make_page(article_page("A", paragraphs)))
+    assert doc.text.splitlines()[-1] == prose(6)[-1]
