@@ -29,6 +29,18 @@ def test_strip_lead_furniture():
     assert strip_lead_furniture(long_lead, "Title") == long_lead
 
 
+def test_headline_variants_and_timestamp_lines_go():
+    body = [
+        "Deutscher Handel mit Teheran: Druck durch Wirtschaftssanktionen",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "The first real paragraph, dated 12.05.2024 at 10:00, in the Berlin office.",
+        "Second.",
+        "2025年1月14日 01時28分",
+    ]
+    title = "Deutscher Handel mit Teheran: Druck durch Wirtschaftssanktionen?"
+    assert strip_lead_furniture(body, title) == body[2:4]
+
+
 def test_identity_from_same_site_canonical_only():
     cleaned = clean_page(page(canonical_url="http://news.test/story?utm_source=x"), 100, 0.5)
     assert cleaned.canonical_url == "http://news.test/story"
