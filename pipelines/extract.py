@@ -11,7 +11,6 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import py3langid
 import trafilatura
 from lxml import etree, html
 from trafilatura.settings import Document as TrafilaturaDocument
@@ -21,6 +20,7 @@ from crawler.urls import site_of
 from pipelines.authors import choose_authors
 from pipelines.body import page_view, refine_body
 from pipelines.dates import parse_date, text_date, url_date
+from pipelines.language import choose_language
 from pipelines.metadata import PageMetadata, read_metadata
 from pipelines.titles import choose_title
 
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MIN_TEXT_FOR_LANGUAGE = 40
 BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 # Comments and processing instructions go at parse time: left in, trafilatura drops the
 # text that follows a comment inside a paragraph.
@@ -115,18 +114,6 @@ def choose_published(
         if date:
             return date, source
     return None, None
-
-
-def choose_language(declared: str | None, text: str) -> str | None:
-    """The declared language's primary subtag, else what the text reads as."""
-    if declared:
-        primary = declared.replace("_", "-").split("-")[0].strip().lower()
-        if 2 <= len(primary) <= 3 and primary.isalpha():
-            return primary
-    if len(text) >= MIN_TEXT_FOR_LANGUAGE:
-        language, _ = py3langid.classify(text)
-        return str(language)
-    return None
 
 
 def block_links(tree: html.HtmlElement) -> dict[str, str]:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from crawler.items import Hints, Page
-from pipelines.extract import choose_language, extract_document, linked_fraction
+from pipelines.extract import extract_document, linked_fraction
 from tests.conftest import SAMPLE_SITES, article_page, prose
 
 FUNDUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fundus-news-pages"
@@ -54,12 +54,6 @@ def test_hints_and_future_dates():
 @pytest.mark.parametrize("body", [b"", b"   ", b"\x00\x01\x02binary", b"<html></html>"])
 def test_empty_and_junk_pages_give_no_text(body):
     assert extract_document(make_page(body)).text == ""
-
-
-def test_language_declared_or_detected():
-    assert choose_language("de-AT", "") == "de"
-    assert choose_language(None, "Le gouvernement a annoncé une nouvelle loi sur la pêche.") == "fr"
-    assert choose_language("not a language", "short") is None
 
 
 def test_linked_fraction():
