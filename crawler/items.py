@@ -54,6 +54,7 @@ class Document:
     links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
     template_blocks: int = 0  # site template blocks removed from the text
     changes: list[str] = field(default_factory=list)  # what extraction corrected, for stats
+    text_source: str | None = None  # "trafilatura" or "json-ld"
 
 
 @dataclass

@@ -7,6 +7,7 @@ leave the pipeline with a named, counted reason.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 # "Home / Africa / Southern Africa": short segments joined by path separators.
+logger = logging.getLogger(__name__)
+
 BREADCRUMB = re.compile(r"^[^.!?/>»]{1,40}(?:\s+[/>»|]\s+[^/>»|]{1,80}){1,5}$")
 SERVICE_PAGE = re.compile(
     r"/(?:about(?:-us)?|contact(?:-us)?|privacy(?:-policy)?|terms(?:-of-use)?|imprint"
@@ -144,6 +147,17 @@ def _tidy_keys(links: dict[str, str]) -> dict[str, str]:
     return {tidy(text): href for text, href in links.items()}
 
 
+def diagnose(doc: Document | None) -> str:
+    """Why a page came out as it did, in one line for the log."""
+    if doc is None:
+        return "nothing extracted"
+    return (
+        f"text from {doc.text_source} ({len(doc.text)} chars, corrections {doc.changes or 'none'},"
+        f" {doc.template_blocks} template blocks, {len(doc.credits)} credits),"
+        f" published from {doc.published_source}, language {doc.language}"
+    )
+
+
 class CleanPipeline:
     """Normalises each page and drops non-articles with a counted reason."""
 
@@ -189,4 +203,5 @@ class CleanPipeline:
             self.stats.inc_value("newsfold/clean/credits", len(page.doc.credits))
         if page.doc and page.doc.template_blocks:
             self.stats.inc_value("newsfold/clean/template_blocks", page.doc.template_blocks)
+        logger.debug("Extracted %s: %s", page.url, diagnose(page.doc))
         return page

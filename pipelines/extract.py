@@ -54,6 +54,7 @@ def extract_document(page: Page) -> Document:
         deduplicate=False,
     )
     found: dict[str, Any] = result.as_dict() if isinstance(result, TrafilaturaDocument) else {}
+    text_source = "trafilatura" if found.get("text") else "json-ld"
     text, changes = refine_body(
         found.get("text") or declared.article_body or "", page_view(tree), declared.description
     )
@@ -80,6 +81,7 @@ def extract_document(page: Page) -> Document:
         linked_fraction=linked_fraction(text, declared.link_texts),
         links=links,
         changes=changes,
+        text_source=text_source if text else None,
     )
 
 
@@ -162,6 +164,8 @@ class ExtractPipeline:
         self.stats.inc_value("newsfold/extract/pages")
         if item.doc.published_source:
             self.stats.inc_value(f"newsfold/extract/published_source/{item.doc.published_source}")
+        if item.doc.text_source:
+            self.stats.inc_value(f"newsfold/extract/text_source/{item.doc.text_source}")
         for change in item.doc.changes:
             self.stats.inc_value(f"newsfold/extract/body/{change}")
         return item

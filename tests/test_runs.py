@@ -99,3 +99,15 @@ def test_news_spider_refuses_a_bad_sources_file(crawl, tmp_path):
     result = crawl("news", args={"sources": str(sources)})
     assert "unknown keys ['feed']" in result.log
     assert result.records == []
+
+
+def test_extraction_diagnostics_are_in_the_stats_and_log(sample_server, crawl):
+    reprint = COPIES[0]
+    result = crawl(
+        "urls", args={"urls": reprint}, proxy=sample_server.address, settings={"LOG_LEVEL": "DEBUG"}
+    )
+    stats = result.stats
+    assert stats["newsfold/extract/text_source/trafilatura"] == 1
+    assert stats["newsfold/extract/published_source/meta"] == 1
+    assert stats["newsfold/clean/credits"] == 2
+    assert f"Extracted {reprint}: text from trafilatura" in result.log
