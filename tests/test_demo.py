@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLE_SITES, validate_records
 
+SEED = ROOT.parent / "shared" / "seed" / "allafrica-reprint.txt"
 STORY_FIRST = "Chaos in Libya has prompted Algerian authorities"
 STORY_LAST = "given that stability in Libya means a safer Algeria."
 STORY_URLS = {
@@ -100,6 +101,11 @@ def test_the_seed_like_reprint_alone_comes_out_clean_with_its_credits(sample_ser
     assert article["text"].startswith(STORY_FIRST)
     assert article["text"].endswith(STORY_LAST)
     assert not BOILERPLATE.search(article["text"])
+    if SEED.exists():  # the sample reprint carries the seed page's story, word for word
+        lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
+        story = [line for line in lines[lines.index(article["title"]) + 1 :] if line]
+        story = story[: story.index("Article by Walid Ramzi, allAfrica.")]
+        assert article["text"].split("\n\n") == story
 
 
 def test_pages_that_are_not_articles_are_dropped_with_reasons(demo):
