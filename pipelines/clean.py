@@ -81,6 +81,7 @@ def clean_page(
     paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
     if templates is not None:
         paragraphs, doc.template_blocks = templates.strip(page.site, paragraphs)
+        doc.title = templates.strip_title(page.site, doc.title)
     doc.text = "\n\n".join(paragraphs)
     doc.credits = credits
     doc.authors = doc.authors or [c.author for c in credits if c.author]

@@ -6,6 +6,10 @@ blurbs, "Follow us" lines, credit boilerplate. A short block of text that has ap
 from every page of that site. Counts live in the state store, so the first page of a
 later run is cleaned as well as the hundredth. Long paragraphs are never counted: a
 template line is short, and a story quoting an earlier one is not furniture.
+
+Titles are learned the same way at their end: a part after a separator that ends many of
+a site's titles (" | Europa", " - National", " – OL Paris 2024") is the site's, not the
+headline's, even where the page declares it nowhere.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import hashlib
 
 from crawler.state import StateStore
 from pipelines.normalise import fold
+from pipelines.titles import SEPARATORS
+
+TITLE_EDGE = "title-edge:"  # key namespace of title parts beside body blocks
 
 
 def block_key(text: str) -> int:
@@ -42,3 +49,16 @@ class SiteTemplates:
         # Seen on min_pages - 1 earlier pages, this page makes min_pages.
         kept = [p for p in paragraphs if p not in keys or seen.get(keys[p], 0) < self.min_pages - 1]
         return kept, len(paragraphs) - len(kept)
+
+    def strip_title(self, site: str, title: str | None) -> str | None:
+        """The title without a trailing part that many of the site's titles end with."""
+        parts = SEPARATORS.split(title or "")
+        if not title or len(parts) < 2:
+            return title
+        key = block_key(TITLE_EDGE + parts[-1])
+        with self.store.transaction():
+            seen = self.store.block_pages(site, [key]).get(key, 0)
+            self.store.add_blocks(site, [key])
+        if seen < self.min_pages - 1:
+            return title
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—:·•»/*~｜│ㅣ：")

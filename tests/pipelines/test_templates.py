@@ -37,3 +37,14 @@ def test_learned_template_survives_a_new_run(tmp_path):
     kept, removed = reopened.strip("news.test", [*prose(7, 2), *furniture])
     assert removed == 2
     assert kept == prose(7, 2)
+
+
+def test_a_suffix_ending_many_titles_of_a_site_is_learned_and_removed(tmp_path):
+    templates = SiteTemplates(SQLiteState(tmp_path / "s.sqlite"), min_pages=3, max_chars=300)
+    titles = [f"Story number {i} about the budget | Europa" for i in range(4)]
+    stripped = [templates.strip_title("news.test", title) for title in titles]
+    assert stripped[:2] == titles[:2]
+    assert stripped[2:] == ["Story number 2 about the budget", "Story number 3 about the budget"]
+    assert templates.strip_title("news.test", "A single-part title") == "A single-part title"
+    assert templates.strip_title("other.test", titles[0]) == titles[0]
+    assert templates.strip_title("news.test", None) is None
