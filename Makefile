@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test lint check clean bench-extract
+.PHONY: install demo test lint check clean bench-extract bench-dedup
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ check: lint test
 
 # Extraction quality on ../shared/data/fundus-news-pages, newsfold beside plain trafilatura.
 bench-extract: install
-	$(PY) bench/extract.py
+	$(PY) -m bench.extract
+
+# Duplicate collapse on a generated syndication web, newsfold beside plain MinHashLSH.
+bench-dedup: install
+	$(PY) -m bench.dedup
 
 clean:
 	rm -rf output/demo state .pytest_cache .mypy_cache .ruff_cache

@@ -7,7 +7,7 @@ and prints both side by side. Body text is scored as the public extraction bench
 do: `\\w+` tokens, multisets of 4-token shingles, precision and recall averaged over
 pages, F1 of the averages. Prints figures; asserts nothing.
 
-    python bench/extract.py [--data DIR] [--failures FILE]
+    python -m bench.extract [--data DIR] [--failures FILE]
 """
 
 from __future__ import annotations
