@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
@@ -27,7 +28,9 @@ RECORD_FIELDS = (
     "id",
     "kind",
     "url",
+    "canonical_url",
     "site",
+    "site_name",
     "title",
     "published",
     "fetched_at",
@@ -35,7 +38,38 @@ RECORD_FIELDS = (
     "similarity",
     "containment",
     "method",
+    "text",
+    "credits",
 )
+MEMBER_FIELDS = ("doc", "cluster", "relation", "similarity", "containment", "method")
+# What the cluster export tells of each page.
+PAGE_FIELDS = (
+    "url",
+    "canonical_url",
+    "site",
+    "site_name",
+    "title",
+    "published",
+    "fetched_at",
+    "text",
+    "credits",
+)
+
+
+@dataclass
+class Member:
+    """A page's place in its story's cluster, decided once by the collapse stage.
+
+    `relation` is "kept" (the article written for the cluster), "article" (written as
+    an article before a later page showed it belongs to this cluster), or "copy".
+    """
+
+    doc: str
+    cluster: str
+    relation: str
+    similarity: float | None = None
+    containment: float | None = None
+    method: str | None = None
 
 
 class StateError(RuntimeError):
@@ -54,6 +88,13 @@ class StateStore(Protocol):
     def block_pages(self, site: str, keys: Sequence[int]) -> dict[int, int]: ...
     def add_blocks(self, site: str, keys: Sequence[int]) -> None: ...
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
+    def member(self, doc_id: str) -> Member | None: ...
+    def clusters_of(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
+    def new_cluster(self, doc_id: str) -> None: ...
+    def merge(self, clusters: Sequence[str]) -> str: ...
+    def kept(self, cluster: str) -> str: ...
+    def join(self, member: Member) -> None: ...
+    def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]: ...
     def close(self) -> None: ...
 
 
@@ -67,11 +108,19 @@ class SQLiteState:
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS shingles (doc TEXT PRIMARY KEY, hashes BLOB NOT NULL);
         CREATE TABLE IF NOT EXISTS documents (
-            id TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, site TEXT,
-            title TEXT, published TEXT, fetched_at TEXT, duplicate_of TEXT,
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, canonical_url TEXT,
+            site TEXT, site_name TEXT, title TEXT, published TEXT, fetched_at TEXT,
+            duplicate_of TEXT, similarity REAL, containment REAL, method TEXT, text TEXT,
+            credits TEXT
+        );
+        CREATE TABLE IF NOT EXISTS clusters (
+            id TEXT PRIMARY KEY, kept TEXT NOT NULL, seq INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS members (
+            doc TEXT PRIMARY KEY, cluster TEXT NOT NULL, relation TEXT NOT NULL,
             similarity REAL, containment REAL, method TEXT
         );
-        CREATE INDEX IF NOT EXISTS documents_duplicate_of ON documents (duplicate_of);
+        CREATE INDEX IF NOT EXISTS members_cluster ON members (cluster);
         CREATE TABLE IF NOT EXISTS site_blocks (
             site TEXT NOT NULL, key INTEGER NOT NULL, pages INTEGER NOT NULL,
             PRIMARY KEY (site, key)
@@ -85,9 +134,17 @@ class SQLiteState:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(self.SCHEMA)
+            self._add_missing_columns()
         except sqlite3.DatabaseError as error:
             raise StateError(f"cannot open state {path}: {error}") from error
         self.path = path
+
+    def _add_missing_columns(self) -> None:
+        """States written by an earlier version lack newer record columns; add them."""
+        present = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+        for name in RECORD_FIELDS:
+            if name not in present:
+                self.db.execute(f"ALTER TABLE documents ADD COLUMN {name}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -157,6 +214,72 @@ class SQLiteState:
             "ON CONFLICT (site, key) DO UPDATE SET pages = pages + 1",
             [(site, key) for key in keys],
         )
+
+    def member(self, doc_id: str) -> Member | None:
+        row = self.db.execute(
+            f"SELECT {', '.join(MEMBER_FIELDS)} FROM members WHERE doc = ?", (doc_id,)
+        ).fetchone()
+        return Member(*row) if row else None
+
+    def clusters_of(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.db.execute(
+            f"SELECT doc, cluster FROM members WHERE doc IN ({marks})", list(doc_ids)
+        )
+        return dict(rows.fetchall())
+
+    def new_cluster(self, doc_id: str) -> None:
+        self.db.execute(
+            "INSERT INTO clusters (id, kept, seq) "
+            "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM clusters))",
+            (doc_id, doc_id),
+        )
+
+    def merge(self, clusters: Sequence[str]) -> str:
+        """One cluster from several: the oldest survives and keeps its article."""
+        marks = ",".join("?" * len(clusters))
+        rows = self.db.execute(
+            f"SELECT id FROM clusters WHERE id IN ({marks}) ORDER BY seq", list(clusters)
+        ).fetchall()
+        survivor, absorbed = rows[0][0], [row[0] for row in rows[1:]]
+        if absorbed:
+            marks = ",".join("?" * len(absorbed))
+            self.db.execute(
+                f"UPDATE members SET relation = 'article' "
+                f"WHERE cluster IN ({marks}) AND relation = 'kept'",
+                absorbed,
+            )
+            self.db.execute(
+                f"UPDATE members SET cluster = ? WHERE cluster IN ({marks})", [survivor, *absorbed]
+            )
+            self.db.execute(f"DELETE FROM clusters WHERE id IN ({marks})", absorbed)
+        return str(survivor)
+
+    def kept(self, cluster: str) -> str:
+        row = self.db.execute("SELECT kept FROM clusters WHERE id = ?", (cluster,)).fetchone()
+        return str(row[0])
+
+    def join(self, member: Member) -> None:
+        self.db.execute(
+            f"INSERT OR REPLACE INTO members ({', '.join(MEMBER_FIELDS)}) "
+            f"VALUES ({', '.join('?' * len(MEMBER_FIELDS))})",
+            [getattr(member, name) for name in MEMBER_FIELDS],
+        )
+
+    def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]:
+        """Every member of every cluster of at least `min_size` pages, cluster by cluster."""
+        rows = self.db.execute(
+            f"SELECT m.cluster, c.kept, m.doc, m.relation, m.similarity, m.containment, "
+            f"m.method, {', '.join(f'd.{name}' for name in PAGE_FIELDS)} FROM members m "
+            "JOIN clusters c ON c.id = m.cluster LEFT JOIN documents d ON d.id = m.doc "
+            "WHERE m.cluster IN "
+            "(SELECT cluster FROM members GROUP BY cluster HAVING COUNT(*) >= ?) "
+            "ORDER BY c.seq, m.doc",
+            (min_size,),
+        )
+        names = ["cluster", "kept", "id", "relation", "similarity", "containment", "method"]
+        for row in rows:
+            yield dict(zip([*names, *PAGE_FIELDS], row, strict=True))
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         cursor = self.db.execute(

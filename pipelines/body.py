@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import html
 
+from pipelines.credits import parse_credit_line
 from pipelines.normalise import fold
 
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
@@ -72,7 +73,8 @@ def refine_body(text: str, view: PageView, description: str | None) -> tuple[str
     kept = [
         line
         for line in lines
-        if linked_share(line, view.link_texts) < LINKED_LINE and not CAPTION_CREDIT.match(line)
+        if parse_credit_line(line)  # a linked credit line is evidence, left for cleaning
+        or (linked_share(line, view.link_texts) < LINKED_LINE and not CAPTION_CREDIT.match(line))
     ]
     if len(kept) < len(lines) and kept:
         changes.append("teasers_or_credits")

@@ -5,17 +5,19 @@ index; each candidate is then judged on exact shingle overlap. A page is a copy 
 Jaccard similarity reaches `DEDUP_SIMILARITY` (full copies, retitled or lightly edited),
 or when the shorter text is contained in the longer at `DEDUP_CONTAINMENT` (excerpts,
 copies padded with a promo paragraph). The first article of a story to be indexed is the
-one kept; later copies point at it.
+one kept; later copies point at it. Each story is a cluster in the state store; a page
+that matches pages of two clusters joins them, so the clusters do not depend on the
+order in which pages arrive (records already written stay as they were).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Match, Page
-from crawler.state import StateStore, state_for
+from crawler.state import Member, StateStore, state_for
 from pipelines.fingerprint import Fingerprint, Fingerprinter, overlap
 
 if TYPE_CHECKING:
@@ -23,6 +25,15 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+
+class Evidence(NamedTuple):
+    """Why a page is taken for a copy of an indexed page."""
+
+    doc: str
+    similarity: float
+    containment: float
+    method: str
 
 
 class Collapser:
@@ -44,23 +55,47 @@ class Collapser:
         store.check_params(fingerprinter.params)
 
     def decide(self, doc_id: str, text: str) -> Match | None:
-        """Index the text as a new article, or return the article it copies."""
-        with self.store.transaction():
-            known = self.store.document(doc_id)
-            if known is not None:
-                return _match_from_record(known)
-            fingerprint = self.fingerprinter.fingerprint(text)
-            match = self._best_match(doc_id, fingerprint)
-            if match is None:
-                self.store.index(doc_id, fingerprint.band_keys, fingerprint.shingles)
-            return match
+        """Index the page; None when it starts a story, else the article it copies.
 
-    def _best_match(self, doc_id: str, fingerprint: Fingerprint) -> Match | None:
-        best: Match | None = None
+        Every page is indexed, copies included, so a later page that resembles only a copy
+        still finds the story. A page that matches pages of several clusters joins them into
+        one (the oldest survives), which makes the clusters the same whatever the order in
+        which pages arrive.
+        """
+        with self.store.transaction():
+            known = self.store.member(doc_id)
+            if known is not None:
+                return self._match(known)
+            fingerprint = self.fingerprinter.fingerprint(text)
+            matches = self._matches(doc_id, fingerprint)
+            self.store.index(doc_id, fingerprint.band_keys, fingerprint.shingles)
+            if not matches:
+                self.store.new_cluster(doc_id)
+                self.store.join(Member(doc_id, doc_id, "kept"))
+                return None
+            clusters = self.store.clusters_of([m.doc for m in matches])
+            cluster = self.store.merge(sorted(set(clusters.values())))
+            best = max(matches, key=lambda m: (m.similarity, m.containment))
+            member = Member(doc_id, cluster, "copy", best.similarity, best.containment, best.method)
+            self.store.join(member)
+            return self._match(member)
+
+    def _match(self, member: Member) -> Match | None:
+        """The copy's match, pointing at the article its cluster kept."""
+        if member.relation != "copy":
+            return None
+        return Match(
+            self.store.kept(member.cluster),
+            member.similarity or 0.0,
+            member.containment or 0.0,
+            member.method or "",
+        )
+
+    def _matches(self, doc_id: str, fingerprint: Fingerprint) -> list[Evidence]:
+        """Indexed pages this text copies or is copied by, each with its evidence."""
+        found = []
         for candidate in self.store.candidates(fingerprint.band_keys):
-            if candidate == doc_id:
-                continue
-            stored = self.store.shingles(candidate)
+            stored = self.store.shingles(candidate) if candidate != doc_id else None
             if stored is None:
                 continue
             jaccard, contained = overlap(fingerprint.shingles, stored)
@@ -73,17 +108,8 @@ class Collapser:
                 method = "containment"
             else:
                 continue
-            if best is None or (jaccard, contained) > (best.similarity, best.containment):
-                best = Match(candidate, round(jaccard, 4), round(contained, 4), method)
-        return best
-
-
-def _match_from_record(record: dict[str, Any]) -> Match | None:
-    if record["kind"] != "copy":
-        return None
-    return Match(
-        record["duplicate_of"], record["similarity"], record["containment"], record["method"]
-    )
+            found.append(Evidence(candidate, round(jaccard, 4), round(contained, 4), method))
+        return found
 
 
 class CollapsePipeline:

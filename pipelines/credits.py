@@ -49,7 +49,7 @@ LINE_PATTERNS = [
         re.I,
     ),
 ]
-# A dateline credit opening the first paragraph: "ALGIERS (allAfrica) - ", "(AP) —".
+# A dateline credit opening the story: "ALGIERS (allAfrica) - ", "(AP) —".
 DATELINE = re.compile(
     r"^(?:[A-Z][A-Z .,'’-]{1,40}\s*)?\((?P<publisher>[^\W\d_][\w.&' -]{1,30})\)\s*[-–—]+\s*"
 )
@@ -62,9 +62,11 @@ def split_credits(
     links = links or {}
     credits: list[Credit] = []
     kept = list(paragraphs)
-    if kept and (dateline := DATELINE.match(kept[0])):
-        credits.append(Credit(raw=dateline.group(0).strip(), publisher=dateline["publisher"]))
-        kept[0] = kept[0][dateline.end() :]
+    for index, paragraph in enumerate(kept[:HEAD_PARAGRAPHS]):  # a standfirst may come first
+        if dateline := DATELINE.match(paragraph):
+            credits.append(Credit(raw=dateline.group(0).strip(), publisher=dateline["publisher"]))
+            kept[index] = paragraph[dateline.end() :]
+            break
     tail_start = max(len(kept) - TAIL_PARAGRAPHS, 0)
     positions = [*range(min(HEAD_PARAGRAPHS, len(kept))), *range(tail_start, len(kept))]
     removed: set[int] = set()

@@ -7,6 +7,7 @@ every place a story appeared.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +76,16 @@ class StorePipeline:
             return item
         record = to_record(item)
         kind = "copy" if isinstance(record, Copy) else "article"
+        doc = item.doc or Document()
+        row = {
+            **asdict(record),
+            "kind": kind,
+            "canonical_url": item.canonical_url,
+            "site_name": doc.site_name,
+            "text": doc.text if kind == "article" else None,
+            "credits": json.dumps([asdict(credit) for credit in doc.credits]),
+        }
         with self.store.transaction():
-            self.store.record({**asdict(record), "kind": kind})
+            self.store.record(row)
         self.stats.inc_value("newsfold/copies" if kind == "copy" else "newsfold/articles")
         return record

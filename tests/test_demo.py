@@ -1,6 +1,8 @@
 """The demo web: one story on five sites (origin, reprint like the seed page, retitled copy,
 copy with dateline and promo, excerpt), other articles, and pages that are not articles."""
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -135,3 +137,30 @@ def test_make_demo_script_prints_the_folded_story(tmp_path):
     assert done.stdout.count("  copy   ") == 4
     assert "13 articles, 4 copies" in done.stdout
     assert SAMPLE_SITES.is_dir()
+
+
+def test_clusters_command_exports_the_story_with_its_original(demo):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "clusters",
+            "-s",
+            f"STATE_URL=sqlite:///{demo.workdir / 'state.sqlite'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    (story,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert story["size"] == 5
+    assert {m["url"] for m in story["members"]} == STORY_URLS
+    assert story["original"]["url"] == "http://africawire.test/stories/201312090456.html"
+    assert story["original"]["why"].startswith("credited by")
+    assert story["text"].startswith(STORY_FIRST)
+    relations = sorted(m["relation"] for m in story["members"])
+    assert relations == ["copy", "copy", "copy", "copy", "kept"]

@@ -53,3 +53,13 @@ def test_a_text_made_only_of_links_is_left_alone():
     text, changes = refine_body(only_links, view(), None)
     assert text == only_links
     assert changes == []
+
+
+def test_a_linked_credit_line_is_left_for_the_credits():
+    page = PAGE.format(lead=LEAD).replace(
+        "</article>",
+        '<p>Read the full story on <a href="/o">AfricaWire, the origin</a></p></article>',
+    )
+    text = TEXT + "\nRead the full story on AfricaWire, the origin"
+    refined, _ = refine_body(text, page_view(html.document_fromstring(page)), None)
+    assert refined.endswith("Read the full story on AfricaWire, the origin")

@@ -21,13 +21,6 @@ def collapser(tmp_path):
     store.close()
 
 
-def record(collapser, doc_id, match):
-    """What the store pipeline would write for the decision."""
-    kind = "copy" if match else "article"
-    fields = vars(match) if match else {}
-    collapser.store.record({"id": doc_id, "kind": kind, "url": f"http://x.test/{doc_id}", **fields})
-
-
 @pytest.mark.parametrize(
     ("name", "paragraphs", "method"),
     [
@@ -62,7 +55,6 @@ def test_different_short_articles_are_not_copies(collapser):
 def test_a_page_seen_again_keeps_its_decision(collapser):
     assert collapser.decide("original", "\n\n".join(ORIGINAL)) is None
     match = collapser.decide("copy", "\n\n".join(ORIGINAL))
-    record(collapser, "copy", match)
     again = collapser.decide("copy", "entirely different text now")
     assert again == match
 
@@ -74,3 +66,45 @@ def test_settings_that_do_not_fit_the_index_are_refused(tmp_path):
     Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40)
     with pytest.raises(StateError, match="built with"):
         Collapser(store, Fingerprinter(64, 0.4, 0.5), 0.7, 0.85, 40)
+
+
+def test_a_page_bridging_two_clusters_joins_them(tmp_path):
+    """Excerpt and edited copy do not match each other; the full story matches both."""
+    store = SQLiteState(tmp_path / "bridge.sqlite")
+    collapser = Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40)
+    excerpt = "\n\n".join(ORIGINAL[:5])
+    edited = "\n\n".join([ORIGINAL[0], *ORIGINAL[5:]])  # lead kept, the excerpt's body dropped
+    assert collapser.decide("excerpt", excerpt) is None
+    assert collapser.decide("edited", edited) is None
+    match = collapser.decide("full", "\n\n".join(ORIGINAL))
+    assert match is not None and match.duplicate_of == "excerpt"
+    assert store.clusters_of(["excerpt", "edited", "full"]) == {
+        "excerpt": "excerpt",
+        "edited": "excerpt",
+        "full": "excerpt",
+    }
+    member = store.member("edited")
+    assert member is not None and member.relation == "article"  # written before the join
+    store.close()
+
+
+def test_the_clusters_do_not_depend_on_the_order(tmp_path):
+    pages = {
+        "full": ORIGINAL,
+        "excerpt": ORIGINAL[:5],
+        "edited": [ORIGINAL[0], *ORIGINAL[5:]],
+        "other": prose(9, paragraphs=8),
+        "follow-up": [*prose(2, paragraphs=8), ORIGINAL[3], ORIGINAL[4]],
+    }
+    partitions = []
+    for n, order in enumerate([list(pages), list(reversed(pages)), sorted(pages)]):
+        store = SQLiteState(tmp_path / f"order{n}.sqlite")
+        collapser = Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40)
+        for name in order:
+            collapser.decide(name, "\n\n".join(pages[name]))
+        clusters = store.clusters_of(list(pages))
+        groups = {frozenset(d for d in pages if clusters[d] == c) for c in clusters.values()}
+        partitions.append(groups)
+        store.close()
+    assert partitions[0] == partitions[1] == partitions[2]
+    assert frozenset({"full", "excerpt", "edited"}) in partitions[0]

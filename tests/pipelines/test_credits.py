@@ -52,3 +52,14 @@ def test_split_credits_takes_head_and_tail_only_and_keeps_link():
     assert [c.publisher for c in credits] == ["allAfrica", "allAfrica", None]
     assert credits[0].raw == "ALGIERS (allAfrica) -"
     assert credits[2].original_url == "http://origin.test/story"
+
+
+def test_a_dateline_after_a_standfirst_is_found():
+    paragraphs = [
+        "A standfirst that sums the story up.",
+        "ALGIERS (allAfrica) - Chaos in Libya.",
+        "x",
+    ]
+    kept, credits = split_credits(paragraphs)
+    assert kept[:2] == ["A standfirst that sums the story up.", "Chaos in Libya."]
+    assert [c.publisher for c in credits] == ["allAfrica"]
