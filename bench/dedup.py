@@ -3,7 +3,9 @@
 Builds the web of `bench.syndication_web` (12 sites, real originals, six copy kinds, hard
 negatives) in a temporary folder, serves it on loopback, and crawls it with the real
 `urls` spider and pipelines in a shuffled order; then again in another order, and split
-over three runs that share one state. Each crawl's clusters are scored against the truth:
+over three runs that share one state. Each crawl's clusters (as the state store keeps
+them, which `scrapy clusters` exports; "records only" scores what the article and copy
+records alone say, before later pages joined clusters) are scored against the truth:
 pairwise precision and recall, excerpts folded with their original, hard negatives
 merged with anything, and whether the clusters are the same across orders and runs.
 The baseline is a plain datasketch `MinHashLSH` (threshold 0.5, 128 permutations, word
@@ -31,6 +33,7 @@ import trafilatura
 from datasketch import MinHash, MinHashLSH
 
 from bench.syndication_web import DEV_SET, Web, build_web
+from crawler.state import SQLiteState
 
 ROOT = Path(__file__).resolve().parents[1]
 Partition = dict[str, str]  # url -> cluster label
@@ -69,8 +72,17 @@ def crawl(urls: list[str], workdir: Path, proxy: str, state: Path) -> list[dict[
 
 
 def partition_of(records: Iterable[dict[str, object]]) -> Partition:
-    """url -> the id of the article its cluster kept."""
+    """url -> the id of the article its record points at (what a feed consumer sees)."""
     return {str(r["url"]): str(r["duplicate_of"] or r["id"]) for r in records}
+
+
+def state_partition(state: Path) -> Partition:
+    """url -> cluster id, as the state store (and `scrapy clusters`) has them."""
+    store = SQLiteState(state)
+    try:
+        return {str(row["url"]): str(row["cluster"]) for row in store.cluster_rows(1)}
+    finally:
+        store.close()
 
 
 def pairs(partition: Partition) -> set[tuple[str, str]]:
@@ -149,25 +161,34 @@ def main() -> int:
         try:
             first, second = web.article_urls(args.seed), web.article_urls(args.seed + 1)
             started = time.perf_counter()
-            run_a = partition_of(crawl(first, work / "a", proxy, work / "a.sqlite"))
+            records = partition_of(crawl(first, work / "a", proxy, work / "a.sqlite"))
             seconds = time.perf_counter() - started
-            run_b = partition_of(crawl(second, work / "b", proxy, work / "b.sqlite"))
-            split: Partition = {}
+            run_a = state_partition(work / "a.sqlite")
+            crawl(second, work / "b", proxy, work / "b.sqlite")
+            run_b = state_partition(work / "b.sqlite")
             third = len(first) // 3
             for n, part in enumerate((first[:third], first[third : 2 * third], first[2 * third :])):
-                split |= partition_of(crawl(part, work / f"s{n}", proxy, work / "s.sqlite"))
+                crawl(part, work / f"s{n}", proxy, work / "s.sqlite")
+            split = state_partition(work / "s.sqlite")
         finally:
             server.terminate()
             server.wait(timeout=10)
         started = time.perf_counter()
         plain = baseline(web, first)
         baseline_seconds = time.perf_counter() - started
-    results = {"newsfold": score(web, run_a), "MinHashLSH 0.5": score(web, plain)}
+    results = {
+        "newsfold": score(web, run_a),
+        "records only": score(web, records),
+        "MinHashLSH 0.5": score(web, plain),
+    }
     print(f"{'':<22}" + "".join(f"{name:>18}" for name in results))
     for metric in results["newsfold"]:
         row = "".join(f"{_fmt(results[name][metric]):>18}" for name in results)
         print(f"{metric:<22}{row}")
-    print(f"{'seconds':<22}{seconds:>18.1f}{baseline_seconds:>18.1f}  (crawl vs extract+index)")
+    print(
+        f"{'seconds':<22}{seconds:>18.1f}{'':>18}{baseline_seconds:>18.1f}"
+        "  (crawl vs extract+index)"
+    )
     print(f"same clusters, another order:  {clusters(run_a) == clusters(run_b)}")
     print(f"same clusters, three runs:     {clusters(run_a) == clusters(split)}")
     return 0
