@@ -111,7 +111,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
         found.page_type = _types(article)[0]
     else:
         found.page_type = next(
-            (t for obj in _jsonld_objects(tree) for t in _types(obj) if t in NON_ARTICLE_TYPES),
+            (t for obj in jsonld_objects(tree) for t in _types(obj) if t in NON_ARTICLE_TYPES),
             None,
         )
     found.page_type = found.page_type or meta.get("og:type")
@@ -187,7 +187,8 @@ def _time_element(tree: lxml_html.HtmlElement) -> str | None:
     return str(found[0]) if found else None
 
 
-def _jsonld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
+def jsonld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object of the page, inside lists, @graph and mainEntity."""
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script)
@@ -209,7 +210,7 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
 
 
 def _jsonld_articles(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
-    for obj in _jsonld_objects(tree):
+    for obj in jsonld_objects(tree):
         if any(t in ARTICLE_TYPES for t in _types(obj)):
             yield obj
 

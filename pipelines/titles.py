@@ -13,7 +13,6 @@ the first separator.
 from __future__ import annotations
 
 import html as entities
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -22,7 +21,7 @@ from typing import Any
 
 from lxml import html
 
-from pipelines.metadata import PageMetadata
+from pipelines.metadata import PageMetadata, jsonld_objects
 from pipelines.normalise import fold, tidy
 
 # Separators between a headline and a site name, section or kicker. Spaced dashes and
@@ -211,31 +210,14 @@ def sections(tree: html.HtmlElement, meta: dict[str, str]) -> list[str]:
     A breadcrumb trail often ends with the article's own headline: only short items count.
     """
     found: list[Any] = [meta.get("article:section")]
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        if "articleSection" not in script and "BreadcrumbList" not in script:
-            continue
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        for obj in _objects(data):
-            section = obj.get("articleSection")
-            found += section if isinstance(section, list) else [section]
-            crumbs = obj.get("itemListElement")
-            if str(obj.get("@type", "")).lower() == "breadcrumblist" and isinstance(crumbs, list):
-                names = (_crumb_name(crumb) for crumb in crumbs)
-                found += [name for name in names if len(name.split()) <= MAX_CRUMB_WORDS]
+    for obj in jsonld_objects(tree):
+        section = obj.get("articleSection")
+        found += section if isinstance(section, list) else [section]
+        crumbs = obj.get("itemListElement")
+        if str(obj.get("@type", "")).lower() == "breadcrumblist" and isinstance(crumbs, list):
+            names = (_crumb_name(crumb) for crumb in crumbs)
+            found += [name for name in names if len(name.split()) <= MAX_CRUMB_WORDS]
     return [clean(s) for s in found if isinstance(s, str) and s]
-
-
-def _objects(data: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON-LD object, inside lists and @graph."""
-    if isinstance(data, list):
-        for entry in data:
-            yield from _objects(entry)
-    elif isinstance(data, dict):
-        yield data
-        yield from _objects(data.get("@graph"))
 
 
 def _crumb_name(crumb: Any) -> str:
