@@ -116,6 +116,7 @@ class SQLiteState:
         CREATE TABLE IF NOT EXISTS clusters (
             id TEXT PRIMARY KEY, kept TEXT NOT NULL, seq INTEGER NOT NULL
         );
+        CREATE INDEX IF NOT EXISTS clusters_seq ON clusters (seq);
         CREATE TABLE IF NOT EXISTS members (
             doc TEXT PRIMARY KEY, cluster TEXT NOT NULL, relation TEXT NOT NULL,
             similarity REAL, containment REAL, method TEXT
