@@ -16,6 +16,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -27,6 +28,7 @@ TOKEN = re.compile(
 SHINGLE_TOKENS = 5
 LEAD_TOKENS = 60
 SCHEME = "affine32"
+SHINGLE_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # odd, so the polynomial mixes every token
 
 
 @dataclass
@@ -42,19 +44,26 @@ def tokens(text: str) -> list[str]:
     return TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
+@lru_cache(maxsize=1 << 18)
+def token_hash(token: str) -> int:
+    """A stable 64-bit hash of a token (Python's own `hash` changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+
+
 def shingle_hashes(words: list[str], size: int = SHINGLE_TOKENS) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the text's `size`-token shingles."""
+    """Sorted unique 32-bit hashes of the text's `size`-token shingles.
+
+    Each shingle's hash is a polynomial of its tokens' hashes, computed for all shingles
+    at once: the cost is one cached hash per token, not one string hash per shingle.
+    """
     if not words:
         return np.zeros(0, dtype=np.uint32)
-    count = max(len(words) - size + 1, 1)
-    hashes = {
-        int.from_bytes(
-            hashlib.blake2b(" ".join(words[i : i + size]).encode(), digest_size=4).digest(),
-            "little",
-        )
-        for i in range(count)
-    }
-    return np.array(sorted(hashes), dtype=np.uint32)
+    hashed = np.fromiter(map(token_hash, words), dtype=np.uint64, count=len(words))
+    count = max(len(hashed) - size + 1, 1)
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(min(size, len(hashed))):
+        combined = combined * SHINGLE_MULTIPLIER + hashed[offset : offset + count]
+    return np.unique((combined ^ (combined >> np.uint64(32))).astype(np.uint32))
 
 
 class Fingerprinter:
@@ -75,6 +84,7 @@ class Fingerprinter:
             "seed": seed,
             "scheme": SCHEME,
             "shingle_tokens": SHINGLE_TOKENS,
+            "shingle_hash": "blake2b-token-polynomial",
             "lead_tokens": LEAD_TOKENS,
             "bands": [list(b) for b in self.bands],
         }
