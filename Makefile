@@ -32,6 +32,7 @@ bench-extract: install
 # Duplicate collapse on a generated syndication web, newsfold beside plain MinHashLSH.
 bench-dedup: install
 	$(PY) -m bench.dedup
+	$(PY) -m bench.collapse_scale
 
 clean:
 	rm -rf output/demo state .pytest_cache .mypy_cache .ruff_cache
