@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test lint check clean bench-extract bench-dedup
+.PHONY: install demo test lint check clean bench bench-extract bench-dedup
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,8 @@ lint: install
 	$(VENV)/bin/mypy
 
 check: lint test
+
+bench: bench-extract bench-dedup
 
 # Extraction quality on ../shared/data/fundus-news-pages, newsfold beside plain trafilatura.
 bench-extract: install
