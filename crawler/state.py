@@ -42,17 +42,11 @@ RECORD_FIELDS = (
     "credits",
 )
 MEMBER_FIELDS = ("doc", "cluster", "relation", "similarity", "containment", "method")
-# What the cluster export tells of each page.
-PAGE_FIELDS = (
-    "url",
-    "canonical_url",
-    "site",
-    "site_name",
-    "title",
-    "published",
-    "fetched_at",
-    "text",
-    "credits",
+# What the cluster export tells of each page: the record fields that describe the page.
+PAGE_FIELDS = tuple(
+    name
+    for name in RECORD_FIELDS
+    if name not in {"id", "kind", "duplicate_of", "similarity", "containment", "method"}
 )
 
 

@@ -88,7 +88,6 @@ class PageMetadata:
     canonical_url: str | None = None
     page_type: str | None = None
     article_body: str | None = None
-    link_texts: set[str] = field(default_factory=set)
 
 
 def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
@@ -142,7 +141,6 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     canonical = tree.xpath('//link[contains(concat(" ", @rel, " "), " canonical ")]/@href')
     declared = (canonical[0] if canonical else None) or meta.get("og:url")
     found.canonical_url = urljoin(url, declared.strip()) if declared else None
-    found.link_texts = {" ".join(a.text_content().split()) for a in tree.iter("a")} - {""}
     return found
 
 

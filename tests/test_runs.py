@@ -79,7 +79,13 @@ def test_pages_that_are_not_articles_are_counted_and_the_rest_survive(make_web, 
     )
     urls = ",".join(
         web.url("news.test", f"/{name}")
-        for name in ("good.html", "empty.html", "short.html", "listing.html", "data.json")
+        for name in (
+            "good.html",
+            "empty.html",
+            "short.html",
+            "listing.html",
+            "data.json",
+        )
     )
     result = crawl("urls", args={"urls": urls})
     assert result.returncode == 0
