@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from crawler.addon import DEFAULTS
 from crawler.state import SQLiteState
 from pipelines.collapse import Collapser
 from pipelines.fingerprint import Fingerprinter
@@ -86,7 +87,11 @@ def main() -> int:
     parser.add_argument("--decisions", type=int, default=1000)
     parser.add_argument("--state", type=Path, help="reuse or keep the built state here")
     args = parser.parse_args()
-    fingerprinter = Fingerprinter(num_perm=128, threshold=0.4, lead_threshold=0.5)
+    fingerprinter = Fingerprinter(
+        num_perm=DEFAULTS["DEDUP_NUM_PERM"],
+        threshold=DEFAULTS["DEDUP_LSH_THRESHOLD"],
+        lead_threshold=DEFAULTS["DEDUP_LEAD_THRESHOLD"],
+    )
     with tempfile.TemporaryDirectory(prefix="newsfold-scale-") as tmp:
         path = args.state or Path(tmp) / "state.sqlite"
         if not path.exists():
@@ -98,7 +103,13 @@ def main() -> int:
         before = resident_mb()
         started = time.perf_counter()
         store = SQLiteState(path)
-        collapser = Collapser(store, fingerprinter, 0.7, 0.85, 40)
+        collapser = Collapser(
+            store,
+            fingerprinter,
+            DEFAULTS["DEDUP_SIMILARITY"],
+            DEFAULTS["DEDUP_CONTAINMENT"],
+            DEFAULTS["DEDUP_MIN_SHINGLES"],
+        )
         opened = time.perf_counter() - started
         run = f"{int(time.time()):x}"
         started = time.perf_counter()

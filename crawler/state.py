@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 DEFAULT_STATE_URL = "sqlite:///state/newsfold.sqlite"
+CHECKPOINT_SECONDS = 1.0  # how often the write-ahead log is copied into the database
 RECORD_FIELDS = (
     "id",
     "kind",
@@ -133,6 +135,24 @@ class SQLiteState:
         except sqlite3.DatabaseError as error:
             raise StateError(f"cannot open state {path}: {error}") from error
         self.path = path
+        self._stop = threading.Event()
+        self._checkpointer: threading.Thread | None = None
+        if str(path) != ":memory:":
+            # Copying the write-ahead log back into the database is most of a write's cost;
+            # a thread of its own does it, so a collapse decision only appends to the log.
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint, name="newsfold-state-checkpoint", daemon=True
+            )
+            self._checkpointer.start()
+
+    def _checkpoint(self) -> None:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            while not self._stop.wait(CHECKPOINT_SECONDS):
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            db.close()
 
     def _add_missing_columns(self) -> None:
         """States written by an earlier version lack newer record columns; add them."""
@@ -284,6 +304,10 @@ class SQLiteState:
         return dict(zip(RECORD_FIELDS, row, strict=True)) if row else None
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._stop.set()
+            self._checkpointer.join()
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
 
