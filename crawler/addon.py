@@ -62,7 +62,7 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
     "DOWNLOAD_HANDLERS": {"file": None, "ftp": None, "s3": None, "data": None},
 }
 
-USER_AGENT = "newsfold/0.1 (news crawler; +https://github.com/newsfold/newsfold)"
+USER_AGENT = "newsfold/0.1 (news crawler; +https://github.com/newsfold/newsfold{contact})"
 
 
 class Newsfold:
@@ -72,7 +72,7 @@ class Newsfold:
         for name, value in {**DEFAULTS, **SCRAPY_DEFAULTS}.items():
             settings.set(name, value, priority="addon")
         contact = settings.get("NEWSFOLD_CONTACT")
-        agent = f"{USER_AGENT[:-1]}; {contact})" if contact else USER_AGENT
+        agent = USER_AGENT.format(contact=f"; {contact}" if contact else "")
         settings.set("USER_AGENT", agent, priority="addon")
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="addon")

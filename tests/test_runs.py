@@ -117,3 +117,20 @@ def test_extraction_diagnostics_are_in_the_stats_and_log(sample_server, crawl):
     assert stats["newsfold/extract/published_source/meta"] == 1
     assert stats["newsfold/clean/credits"] == 2
     assert f"Extracted {reprint}: text from trafilatura" in result.log
+
+
+def test_addon_defaults_and_contact_in_the_user_agent():
+    from scrapy.settings import Settings
+
+    from crawler.addon import Newsfold
+
+    settings = Settings({"NEWSFOLD_CONTACT": "ops@example.org"}, priority="cmdline")
+    Newsfold().update_settings(settings)
+    assert settings["USER_AGENT"].endswith("; ops@example.org)")
+    assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert not settings.getbool("TELNETCONSOLE_ENABLED")
+    assert not settings.getbool("REMOTE_CONTROL_ENABLED")
+    assert settings["TWISTED_DNS_RESOLVER"] == "crawler.resolver.PublicOnlyResolver"
+    allowed = Settings({"ALLOW_PRIVATE_NETWORKS": True}, priority="cmdline")
+    Newsfold().update_settings(allowed)
+    assert allowed["TWISTED_DNS_RESOLVER"] != "crawler.resolver.PublicOnlyResolver"
