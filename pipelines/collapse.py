@@ -55,6 +55,10 @@ class Collapser:
         store.check_params(fingerprinter.params)
 
     def decide(self, doc_id: str, text: str) -> Match | None:
+        """Fingerprint the text and decide (see `decide_fingerprint`)."""
+        return self.decide_fingerprint(doc_id, self.fingerprinter.fingerprint(text))
+
+    def decide_fingerprint(self, doc_id: str, fingerprint: Fingerprint) -> Match | None:
         """Index the page; None when it starts a story, else the article it copies.
 
         Every page is indexed, copies included, so a later page that resembles only a copy
@@ -66,7 +70,6 @@ class Collapser:
             known = self.store.member(doc_id)
             if known is not None:
                 return self._match(known)
-            fingerprint = self.fingerprinter.fingerprint(text)
             matches = self._matches(doc_id, fingerprint)
             self.store.index(doc_id, fingerprint.band_keys, fingerprint.shingles)
             if not matches:
