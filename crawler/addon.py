@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "ALLOW_PRIVATE_NETWORKS": False,
     "NEWSFOLD_CONTACT": "",
     "STATS_FILE": None,
+    "MAX_ERROR_RATIO": 0.5,
 }
 
 PIPELINES = {

@@ -2,6 +2,7 @@
 
 import json
 
+from crawler.exitcodes import FAILED_TO_START, OK, TOO_MANY_ERRORS
 from tests.conftest import SAMPLE_SITES, article_page, prose, read_jsonl
 
 ORIGIN = "http://africawire.test/stories/201312090456.html"
@@ -105,6 +106,7 @@ def test_news_spider_refuses_a_bad_sources_file(crawl, tmp_path):
     result = crawl("news", args={"sources": str(sources)})
     assert "unknown keys ['feed']" in result.log
     assert result.records == []
+    assert result.returncode == FAILED_TO_START
 
 
 def test_extraction_diagnostics_are_in_the_stats_and_log(sample_server, crawl):
@@ -134,3 +136,19 @@ def test_addon_defaults_and_contact_in_the_user_agent():
     allowed = Settings({"ALLOW_PRIVATE_NETWORKS": True}, priority="cmdline")
     Newsfold().update_settings(allowed)
     assert allowed["TWISTED_DNS_RESOLVER"] != "crawler.resolver.PublicOnlyResolver"
+
+
+def test_exit_codes_tell_the_scheduler_how_the_run_went(crawl, tmp_path):
+    dead = "http://127.0.0.1:9/unreachable.html"  # nothing listens on the discard port
+    failed = crawl(
+        "urls", args={"urls": dead}, settings={"RETRY_TIMES": "0"}, workdir=tmp_path / "dead"
+    )
+    assert failed.returncode == TOO_MANY_ERRORS
+    assert "Exit code 4" in failed.log
+    tolerated = crawl(
+        "urls",
+        args={"urls": dead},
+        settings={"RETRY_TIMES": "0", "MAX_ERROR_RATIO": "2"},
+        workdir=tmp_path / "tolerated",
+    )
+    assert tolerated.returncode == OK

@@ -51,6 +51,8 @@ class NewsSpider(Spider):
         self.logger.warning("Skipped %s (%s)%s", url, reason, f": {detail}" if detail else "")
 
     def article_request(self, url: str, hints: Hints | None = None) -> Request:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newsfold/requests/article")
         return Request(
             canonical_url(url),
             callback=self.parse_article,
@@ -146,6 +148,8 @@ class NewsSpider(Spider):
             self.skip("not_html", response.url)
             return
         if looks_like_article(response.url, response.selector):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsfold/requests/article")
             yield from self.parse_article(response)
         else:
             assert self.crawler.stats is not None

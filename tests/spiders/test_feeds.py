@@ -1,3 +1,4 @@
+from crawler.exitcodes import NOTHING_FOUND
 from tests.conftest import article_page, prose
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
@@ -44,7 +45,7 @@ def test_feed_date_is_evidence_when_the_page_has_none(make_web, crawl):
 def test_a_feed_that_is_not_a_feed_is_counted(make_web, crawl):
     web = make_web({"news.test/feed.xml": "<html><body>Moved</body></html>"})
     result = crawl("feeds", args={"feeds": "http://news.test/feed.xml"}, proxy=web.address)
-    assert result.returncode == 0
+    assert result.returncode == NOTHING_FOUND
     assert result.records == []
     assert result.stats["newsfold/skipped/bad_feed"] == 1
     assert "bad_feed" in result.log

@@ -1,3 +1,6 @@
+from crawler.exitcodes import NOTHING_FOUND
+
+
 def test_site_crawl_sends_only_articles_to_extraction(sample_server, crawl):
     result = crawl(
         "site", args={"start": "http://briefs.test/", "depth": "1"}, proxy=sample_server.address
@@ -16,6 +19,6 @@ def test_depth_zero_reads_only_the_start_page(sample_server, crawl):
     result = crawl(
         "site", args={"start": "http://briefs.test/", "depth": "0"}, proxy=sample_server.address
     )
-    assert result.returncode == 0
+    assert result.returncode == NOTHING_FOUND
     assert result.records == []
     assert result.stats.get("downloader/request_count", 0) <= 2  # robots.txt and the page

@@ -1,3 +1,4 @@
+from crawler.exitcodes import NOTHING_FOUND
 from tests.conftest import article_page, prose
 
 NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
@@ -46,6 +47,6 @@ def test_robots_without_sitemap_and_broken_sitemap_are_counted(make_web, crawl):
         proxy=web.address,
         settings={"ROBOTSTXT_OBEY": "False"},
     )
-    assert result.returncode == 0
+    assert result.returncode == NOTHING_FOUND
     assert result.stats["newsfold/skipped/no_sitemap"] == 1
     assert result.stats["newsfold/skipped/bad_sitemap"] == 1

@@ -1,0 +1,35 @@
+"""Exit codes a scheduler can act on, decided from how the run ended.
+
+`scrapy crawl` exits 0 even when the spider failed. newsfold's `crawl` command exits with
+one of these instead, so cron, systemd or an orchestrator can tell a quiet success from
+a run that did nothing or went badly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+OK = 0
+FAILED_TO_START = 3  # bad arguments or sources file, state that cannot be opened
+TOO_MANY_ERRORS = 4  # errors logged on more than MAX_ERROR_RATIO of the requests
+NOTHING_FOUND = 5  # no feed, sitemap or start page led to a single article page
+
+DESCRIPTIONS = {
+    OK: "success",
+    FAILED_TO_START: "failed to start",
+    TOO_MANY_ERRORS: "finished with errors above MAX_ERROR_RATIO",
+    NOTHING_FOUND: "no source yielded an article page",
+}
+
+
+def exit_code(stats: dict[str, Any], bootstrap_failed: bool, max_error_ratio: float) -> int:
+    """The run's exit code from its final stats."""
+    if bootstrap_failed or "start_time" not in stats:
+        return FAILED_TO_START
+    requests = stats.get("downloader/request_count", 0)
+    errors = stats.get("log_count/ERROR", 0)
+    if errors and errors > max_error_ratio * max(requests, 1):
+        return TOO_MANY_ERRORS
+    if not stats.get("newsfold/requests/article", 0):
+        return NOTHING_FOUND
+    return OK
