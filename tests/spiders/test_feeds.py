@@ -49,3 +49,36 @@ def test_a_feed_that_is_not_a_feed_is_counted(make_web, crawl):
     assert result.records == []
     assert result.stats["newsfold/skipped/bad_feed"] == 1
     assert "bad_feed" in result.log
+
+
+def test_since_skips_feed_entries_dated_before_it(make_web, crawl):
+    web = make_web(
+        {
+            "news.test/feed.xml": RSS,
+            "news.test/a.html": article_page("Page title A", prose(1)),
+            "news.test/b.html": article_page("B", prose(2), published="2024-03-06T09:00:00Z"),
+        }
+    )
+    result = crawl(
+        "feeds",
+        args={"feeds": "http://news.test/feed.xml", "since": "2024-03-06"},
+        proxy=web.address,
+    )
+    assert [r["url"] for r in result.records] == ["http://news.test/b.html"]  # B has no date
+    assert result.stats["newsfold/skipped/older_than_since"] == 1
+
+
+def test_parse_since():
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from crawler.spiders.base import parse_since
+
+    now = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+    assert parse_since("2d", now) == datetime(2024, 3, 8, 12, 0, tzinfo=UTC)
+    assert parse_since("90m", now) == datetime(2024, 3, 10, 10, 30, tzinfo=UTC)
+    assert parse_since("2024-03-01", now) == datetime(2024, 3, 1, tzinfo=UTC)
+    assert parse_since(None, now) is None
+    with pytest.raises(ValueError, match="since="):
+        parse_since("last week", now)
