@@ -33,11 +33,18 @@ class PageView:
 
     link_texts: list[str] = field(default_factory=list)  # longest first
     visible: str = ""  # folded visible text of the body
+    block_links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
 
 
 def page_view(tree: html.HtmlElement) -> PageView:
-    """Link texts and visible text of a page, before any extractor prunes it."""
-    links = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    """Link texts, links by enclosing block and visible text, before any pruning."""
+    links: set[str] = set()
+    block_links: dict[str, str] = {}
+    for anchor in tree.iter("a"):
+        links.add(" ".join(anchor.text_content().split()))
+        parent, href = anchor.getparent(), anchor.get("href")
+        if href and parent is not None:  # a credit line's link is its original's URL
+            block_links.setdefault(" ".join(parent.text_content().split()), href)
     texts = tree.xpath(
         "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
     )
@@ -45,6 +52,7 @@ def page_view(tree: html.HtmlElement) -> PageView:
     return PageView(
         link_texts=sorted((t for t in links if len(t) >= MIN_LINK_TEXT), key=len, reverse=True),
         visible=visible,
+        block_links=block_links,
     )
 
 

@@ -44,7 +44,6 @@ def extract_document(page: Page) -> Document:
     if tree is None:
         return Document()
     declared = read_metadata(tree, page.url)
-    links = block_links(tree)
     result = trafilatura.bare_extraction(
         copy.deepcopy(tree),  # trafilatura prunes the tree it is given; keep ours whole
         url=page.url,
@@ -79,7 +78,7 @@ def extract_document(page: Page) -> Document:
         canonical_url=declared.canonical_url,
         page_type=declared.page_type,
         linked_fraction=linked_fraction(extracted, set(view.link_texts)),
-        links=links,
+        links=view.block_links,
         changes=changes,
         text_source=text_source if text else None,
     )
@@ -116,19 +115,6 @@ def choose_published(
         if date:
             return date, source
     return None, None
-
-
-def block_links(tree: html.HtmlElement) -> dict[str, str]:
-    """The first link of each block that holds one, by the block's text (credits' source)."""
-    links: dict[str, str] = {}
-    for anchor in tree.iter("a"):
-        href = anchor.get("href")
-        parent = anchor.getparent()
-        if not href or parent is None:
-            continue
-        key = " ".join(parent.text_content().split())
-        links.setdefault(key, href)
-    return links
 
 
 def linked_fraction(text: str, link_texts: set[str]) -> float:
