@@ -30,6 +30,16 @@ DEFAULTS: dict[str, Any] = {
     "NEWSFOLD_CONTACT": "",
     "STATS_FILE": None,
     "MAX_ERROR_RATIO": 0.5,
+    # Incremental runs: article pages already processed are not fetched again until
+    # REVISIT_AFTER (an age such as "12h" or "7d"; empty: never) and are forgotten after
+    # SEEN_EXPIRE_AFTER, so the store does not grow without bound.
+    "REVISIT_AFTER": "",
+    "SEEN_EXPIRE_AFTER": "90d",
+    # One run at a time per state: a second run waits this many seconds for the lock.
+    "LOCK_WAIT": 60,
+    # Politeness: the longest Retry-After and robots.txt Crawl-delay honoured (seconds).
+    "RETRY_AFTER_MAX": 120,
+    "ROBOTS_MAX_CRAWL_DELAY": 60,
 }
 
 PIPELINES = {
@@ -61,6 +71,12 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
     "LOG_FORMATTER": "crawler.logformatter.NewsLogFormatter",
     # Only the web: no local files, FTP, S3 or data: URLs from a feed's links.
     "DOWNLOAD_HANDLERS": {"file": None, "ftp": None, "s3": None, "data": None},
+    # Output files appear under their final names only when complete, named for the run.
+    "FEED_STORAGES": {
+        "": "crawler.feedstorage.AtomicFileFeedStorage",
+        "file": "crawler.feedstorage.AtomicFileFeedStorage",
+    },
+    "FEED_URI_PARAMS": "crawler.runs.uri_params",
 }
 
 USER_AGENT = "newsfold/0.1 (news crawler; +https://github.com/newsfold/newsfold{contact})"
@@ -78,11 +94,22 @@ class Newsfold:
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="addon")
         settings["ITEM_PIPELINES"].update(PIPELINES)
-        settings["EXTENSIONS"].update({"crawler.extensions.run_summary.RunSummary": 0})
-        settings["DOWNLOADER_MIDDLEWARES"].update(
-            {"crawler.middlewares.private_network.PrivateNetworkMiddleware": 50}
+        settings["EXTENSIONS"].update(
+            {
+                "crawler.extensions.manifest.RunManifest": 0,
+                "crawler.extensions.run_summary.RunSummary": 0,
+            }
         )
-        if not settings.getbool("ALLOW_PRIVATE_NETWORKS"):
-            settings.set(
-                "TWISTED_DNS_RESOLVER", "crawler.resolver.PublicOnlyResolver", priority="addon"
-            )
+        settings["SPIDER_MIDDLEWARES"].update(
+            {"crawler.middlewares.seen_urls.SeenUrlsMiddleware": 800}
+        )
+        settings["DOWNLOADER_MIDDLEWARES"].update(
+            {
+                "crawler.middlewares.private_network.PrivateNetworkMiddleware": 50,
+                # Right after RobotsTxtMiddleware (100), which reads the Crawl-delay.
+                "crawler.middlewares.robots_delay.CrawlDelayMiddleware": 110,
+                # Scrapy's RetryMiddleware, in its place, honouring Retry-After.
+                "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+                "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+            }
+        )

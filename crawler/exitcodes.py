@@ -11,23 +11,29 @@ from typing import Any
 
 OK = 0
 FAILED_TO_START = 3  # bad arguments or sources file, state that cannot be opened
-TOO_MANY_ERRORS = 4  # errors logged on more than MAX_ERROR_RATIO of the requests
+TOO_MANY_ERRORS = 4  # failed requests or logged errors above MAX_ERROR_RATIO of requests
 NOTHING_FOUND = 5  # no feed, sitemap or start page led to a single article page
+LOCKED = 6  # another run held the state for longer than LOCK_WAIT
 
 DESCRIPTIONS = {
     OK: "success",
     FAILED_TO_START: "failed to start",
     TOO_MANY_ERRORS: "finished with errors above MAX_ERROR_RATIO",
     NOTHING_FOUND: "no source yielded an article page",
+    LOCKED: "another run holds the state (LOCK_WAIT expired)",
 }
 
 
 def exit_code(stats: dict[str, Any], bootstrap_failed: bool, max_error_ratio: float) -> int:
     """The run's exit code from its final stats."""
+    if stats.get("newsfold/locked"):
+        return LOCKED
     if bootstrap_failed or "start_time" not in stats:
         return FAILED_TO_START
     requests = stats.get("downloader/request_count", 0)
-    errors = stats.get("log_count/ERROR", 0)
+    # A failed request is counted by the spider and usually logged by Scrapy as well.
+    failed = sum(count for name, count in stats.items() if name.startswith("newsfold/errors/"))
+    errors = max(stats.get("log_count/ERROR", 0), failed)
     if errors and errors > max_error_ratio * max(requests, 1):
         return TOO_MANY_ERRORS
     if not stats.get("newsfold/requests/article", 0):

@@ -1,7 +1,9 @@
 """Feed reading: RSS 2.0, RSS 1.0/RDF and Atom entries as (link, title, date).
 
 feedparser reads all three dialects and the broken variants found in the wild; it is
-given the downloaded bytes only, so it never fetches anything itself.
+given the downloaded bytes only, so it never fetches anything itself. A document that
+declares XML entities is refused before feedparser sees it (see
+`crawler.responses.declares_entities`); a truncated feed gives the entries it completes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from typing import Any
 
 import feedparser
 
+from crawler.responses import declares_entities
+
 
 @dataclass
 class FeedEntry:
@@ -22,11 +26,21 @@ class FeedEntry:
 
 
 class FeedError(ValueError):
-    """The document is not a feed feedparser can read any entry from."""
+    """The document is not a feed feedparser can read any entry from.
+
+    `reason` names why, for the stats: `bad_feed`, or `xml_entities` for a document
+    that declares entities (an XML bomb or an external-entity read).
+    """
+
+    def __init__(self, message: str, reason: str = "bad_feed"):
+        super().__init__(message)
+        self.reason = reason
 
 
 def parse_feed(body: bytes, url: str) -> list[FeedEntry]:
     """The feed's entries that link to a page, in feed order."""
+    if declares_entities(body):
+        raise FeedError("the feed declares XML entities; refused unexpanded", "xml_entities")
     parsed = feedparser.parse(
         body,
         response_headers={"content-location": url},

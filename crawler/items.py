@@ -82,6 +82,7 @@ class Page:
     canonical_url: str | None = None
     site: str | None = None
     match: Match | None = None
+    requested: list[str] = field(default_factory=list)  # URLs it answers, after redirects
 
 
 @dataclass

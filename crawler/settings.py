@@ -13,6 +13,11 @@ LOG_LEVEL = "INFO"
 
 ADDONS = {"crawler.addon.Newsfold": 0}
 
+# Refuses DNS answers that are private, loopback or link-local addresses (unless
+# ALLOW_PRIVATE_NETWORKS). Scrapy installs the resolver before add-ons run, so it is set
+# here rather than by the add-on; a project using the add-on should set it too.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PublicOnlyResolver"
+
 # Articles and copies in separate JSON Lines files, one pair per run: the add-on uses
 # these when no feed is configured. `-o`/`-O` on the command line (or FEEDS) replace
 # them, e.g. `-O out.jsonl` writes both kinds to one file.

@@ -2,11 +2,15 @@
 
 Scrapy's `Sitemap` flattens each entry to its direct children and so loses
 `news:publication_date` and `news:title`, the best date evidence a news site offers.
-This parser keeps them, and refuses entities and network access while parsing.
+This parser keeps them, and refuses entities and network access while parsing (the
+spider refuses a sitemap that declares entities before it gets here). Broken XML is read
+as far as it goes; of a truncated sitemap only the entries it completes are kept, so a
+URL cut in half is never fetched.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -29,10 +33,14 @@ class SitemapEntry:
 class Sitemap:
     kind: str  # "sitemapindex" or "urlset"
     entries: list[SitemapEntry] = field(default_factory=list)
+    truncated: bool = False  # the document ends before its root element is closed
 
 
 class SitemapError(ValueError):
     """The document is not a sitemap."""
+
+
+UNCLOSED = re.compile(r"Premature end of data in tag (\S+)")
 
 
 def parse_sitemap(body: bytes) -> Sitemap:
@@ -46,10 +54,16 @@ def parse_sitemap(body: bytes) -> Sitemap:
     kind = etree.QName(root).localname
     if kind not in {"sitemapindex", "urlset"}:
         raise SitemapError(f"not a sitemap: root element <{kind}>")
-    sitemap = Sitemap(kind)
-    for node in root:
-        if not isinstance(node.tag, str):
-            continue
+    nodes = [node for node in root if isinstance(node.tag, str)]
+    unclosed = {
+        found[1].rpartition(":")[2]
+        for found in map(UNCLOSED.search, (error.message for error in PARSER.error_log))
+        if found
+    }
+    if unclosed - {kind}:  # the document ends inside its last entry
+        nodes = nodes[:-1]
+    sitemap = Sitemap(kind, truncated=bool(unclosed))
+    for node in nodes:
         loc = _child_text(node, "loc")
         if not loc:
             continue
@@ -59,6 +73,8 @@ def parse_sitemap(body: bytes) -> Sitemap:
             entry.news_title = _child_text(news, "title")
             entry.news_published = _child_text(news, "publication_date")
         sitemap.entries.append(entry)
+    if sitemap.truncated and not sitemap.entries:
+        raise SitemapError("truncated sitemap: not one complete entry")
     return sitemap
 
 

@@ -7,14 +7,16 @@ shared by the pipelines that need it, and closed when the engine stops.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 DEFAULT_STATE_URL = "sqlite:///state/newsfold.sqlite"
 CHECKPOINT_SECONDS = 1.0  # how often the write-ahead log is copied into the database
+LOCK_POLL_SECONDS = 0.2  # how often a waiting run tries the lock again
 RECORD_FIELDS = (
     "id",
     "kind",
@@ -42,14 +45,18 @@ RECORD_FIELDS = (
     "method",
     "text",
     "credits",
+    "digest",
+    "run",
 )
 MEMBER_FIELDS = ("doc", "cluster", "relation", "similarity", "containment", "method")
 # What the cluster export tells of each page: the record fields that describe the page.
 PAGE_FIELDS = tuple(
     name
     for name in RECORD_FIELDS
-    if name not in {"id", "kind", "duplicate_of", "similarity", "containment", "method"}
+    if name
+    not in {"id", "kind", "duplicate_of", "similarity", "containment", "method", "digest", "run"}
 )
+RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files")
 
 
 @dataclass
@@ -72,10 +79,15 @@ class StateError(RuntimeError):
     """The state store cannot be opened or does not fit this version's index."""
 
 
+class StateLocked(StateError):
+    """Another run holds the state; this one waited `LOCK_WAIT` seconds and gave up."""
+
+
 class StateStore(Protocol):
     """What the pipelines need from a state backend."""
 
     def transaction(self) -> Any: ...
+    def lock(self, wait: float) -> None: ...
     def check_params(self, params: dict[str, Any]) -> None: ...
     def candidates(self, band_keys: Sequence[int]) -> list[str]: ...
     def shingles(self, doc_id: str) -> np.ndarray | None: ...
@@ -91,6 +103,13 @@ class StateStore(Protocol):
     def kept(self, cluster: str) -> str: ...
     def join(self, member: Member) -> None: ...
     def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]: ...
+    def seen(self, url: str) -> tuple[float, str | None] | None: ...
+    def mark_seen(self, url: str, doc: str | None, run: str | None, at: float) -> None: ...
+    def expire_seen(self, before: float) -> int: ...
+    def begin_run(self, run: dict[str, Any]) -> None: ...
+    def update_run(self, run_id: str, **fields: Any) -> None: ...
+    def runs(self, status: str | None = None) -> list[dict[str, Any]]: ...
+    def undeliver(self, run_id: str, delivered: set[str]) -> int: ...
     def close(self) -> None: ...
 
 
@@ -107,7 +126,7 @@ class SQLiteState:
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, canonical_url TEXT,
             site TEXT, site_name TEXT, title TEXT, published TEXT, fetched_at TEXT,
             duplicate_of TEXT, similarity REAL, containment REAL, method TEXT, text TEXT,
-            credits TEXT
+            credits TEXT, digest TEXT, run TEXT
         );
         CREATE TABLE IF NOT EXISTS clusters (
             id TEXT PRIMARY KEY, kept TEXT NOT NULL, seq INTEGER NOT NULL
@@ -122,6 +141,15 @@ class SQLiteState:
             site TEXT NOT NULL, key INTEGER NOT NULL, pages INTEGER NOT NULL,
             PRIMARY KEY (site, key)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS seen (
+            url TEXT PRIMARY KEY, doc TEXT, run TEXT, at REAL NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS seen_at ON seen (at);
+        CREATE INDEX IF NOT EXISTS seen_doc ON seen (doc);
+        CREATE TABLE IF NOT EXISTS runs (
+            id TEXT PRIMARY KEY, pid INTEGER, spider TEXT, started TEXT, ended TEXT,
+            status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]'
+        );
     """
 
     def __init__(self, path: Path):
@@ -132,9 +160,11 @@ class SQLiteState:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(self.SCHEMA)
             self._add_missing_columns()
+            self.db.execute("CREATE INDEX IF NOT EXISTS documents_run ON documents (run)")
         except sqlite3.DatabaseError as error:
             raise StateError(f"cannot open state {path}: {error}") from error
         self.path = path
+        self._lock: TextIO | None = None
         self._stop = threading.Event()
         self._checkpointer: threading.Thread | None = None
         if str(path) != ":memory:":
@@ -145,6 +175,27 @@ class SQLiteState:
                 target=self._checkpoint, name="newsfold-state-checkpoint", daemon=True
             )
             self._checkpointer.start()
+
+    def lock(self, wait: float) -> None:
+        """Hold the state for this run; the lock goes with the process, even on kill -9."""
+        if self._lock is not None:
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = lock_path.open("a")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    raise StateLocked(
+                        f"another run holds {self.path} (waited {wait:g} s; LOCK_WAIT sets how "
+                        "long to wait)"
+                    ) from None
+                time.sleep(min(LOCK_POLL_SECONDS, max(deadline - time.monotonic(), 0.01)))
+        self._lock = handle
 
     def _checkpoint(self) -> None:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -296,6 +347,59 @@ class SQLiteState:
         for row in rows:
             yield dict(zip([*names, *PAGE_FIELDS], row, strict=True))
 
+    def seen(self, url: str) -> tuple[float, str | None] | None:
+        """When a page was last processed, and by which run."""
+        row = self.db.execute("SELECT at, run FROM seen WHERE url = ?", (url,)).fetchone()
+        return (float(row[0]), row[1]) if row else None
+
+    def mark_seen(self, url: str, doc: str | None, run: str | None, at: float) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO seen (url, doc, run, at) VALUES (?, ?, ?, ?)",
+            (url, doc, run, at),
+        )
+
+    def expire_seen(self, before: float) -> int:
+        return self.db.execute("DELETE FROM seen WHERE at < ?", (before,)).rowcount
+
+    def begin_run(self, run: dict[str, Any]) -> None:
+        values = [run.get(name) for name in RUN_FIELDS]
+        values[RUN_FIELDS.index("files")] = run.get("files") or "[]"
+        self.db.execute(
+            f"INSERT INTO runs ({', '.join(RUN_FIELDS)}) "
+            f"VALUES ({', '.join('?' * len(RUN_FIELDS))})",
+            values,
+        )
+
+    def update_run(self, run_id: str, **fields: Any) -> None:
+        names = [name for name in RUN_FIELDS if name in fields and name != "id"]
+        self.db.execute(
+            f"UPDATE runs SET {', '.join(f'{name} = ?' for name in names)} WHERE id = ?",
+            [fields[name] for name in names] + [run_id],
+        )
+
+    def runs(self, status: str | None = None) -> list[dict[str, Any]]:
+        query = f"SELECT {', '.join(RUN_FIELDS)} FROM runs"
+        rows = (
+            self.db.execute(f"{query} WHERE status = ? ORDER BY id", (status,))
+            if status
+            else self.db.execute(f"{query} ORDER BY id")
+        )
+        return [dict(zip(RUN_FIELDS, row, strict=True)) for row in rows]
+
+    def undeliver(self, run_id: str, delivered: set[str]) -> int:
+        """Forget that a run wrote the records missing from its output, so they are redone.
+
+        Their pages are no longer seen and their digests are cleared: the next fetch
+        writes them again. Cluster membership stays, so they fold the same way.
+        """
+        written = [
+            row[0] for row in self.db.execute("SELECT id FROM documents WHERE run = ?", (run_id,))
+        ]
+        lost = [(doc,) for doc in written if doc not in delivered]
+        self.db.executemany("UPDATE documents SET digest = NULL, run = NULL WHERE id = ?", lost)
+        self.db.executemany("DELETE FROM seen WHERE doc = ?", lost)
+        return len(lost)
+
     def document(self, doc_id: str) -> dict[str, Any] | None:
         cursor = self.db.execute(
             f"SELECT {', '.join(RECORD_FIELDS)} FROM documents WHERE id = ?", (doc_id,)
@@ -309,6 +413,9 @@ class SQLiteState:
             self._checkpointer.join()
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
 
 
 def open_state(url: str) -> StateStore:

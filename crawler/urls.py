@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+import socket
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -54,12 +55,20 @@ def site_of(url: str) -> str:
     return host
 
 
+LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){0,3}", re.IGNORECASE)
+
+
 def is_private_address(address: str) -> bool:
     """True for loopback, private, link-local, reserved and other non-public addresses."""
     try:
         ip = ipaddress.ip_address(address.strip("[]"))
     except ValueError:
-        return False
+        if not LEGACY_IPV4.fullmatch(address):
+            return False
+        try:  # "127.1", "2130706433", "0x7f.1": forms that inet_aton and browsers accept
+            ip = ipaddress.IPv4Address(socket.inet_aton(address))
+        except OSError:
+            return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return not ip.is_global

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import trafilatura
 from lxml import etree, html
+from scrapy.exceptions import DropItem
 from trafilatura.settings import Document as TrafilaturaDocument
 
 from crawler.items import Document, Hints, Page
@@ -36,6 +37,18 @@ BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 # Comments and processing instructions go at parse time: left in, trafilatura drops the
 # text that follows a comment inside a paragraph.
 PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+class Unparseable(DropItem):
+    """A page the parser gave up on: nested past libxml2's depth limit, so the tree stops
+    where the nesting starts, or deep enough to exhaust Python's recursion in an extractor.
+    Extracting what was left would pass a fragment off as the article."""
+
+    reason = "unparseable"
+
+    def __init__(self, detail: str, url: str = ""):
+        super().__init__(f"unparseable page ({detail}): {url}", log_level="INFO")
+        self.detail = detail
 
 
 def extract_document(page: Page) -> Document:
@@ -93,6 +106,9 @@ def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:
         tree = html.document_fromstring(text, parser=PARSER)
     except (etree.ParserError, ValueError):
         return None
+    for error in PARSER.error_log:
+        if error.level == etree.ErrorLevels.FATAL and "depth" in error.message.lower():
+            raise Unparseable(f"nested deeper than the HTML parser allows: {error.message}")
     return tree
 
 
@@ -151,7 +167,14 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
-        item.doc = extract_document(item)
+        try:
+            item.doc = extract_document(item)
+        except Unparseable as dropped:
+            self.stats.inc_value(f"newsfold/dropped/{dropped.reason}")
+            raise Unparseable(dropped.detail, item.url) from dropped
+        except RecursionError as error:
+            self.stats.inc_value(f"newsfold/dropped/{Unparseable.reason}")
+            raise Unparseable("nested too deep to extract", item.url) from error
         self.stats.inc_value("newsfold/extract/pages")
         if item.doc.published_source:
             self.stats.inc_value(f"newsfold/extract/published_source/{item.doc.published_source}")

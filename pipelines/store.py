@@ -2,16 +2,24 @@
 
 The record (an `Article`, or a `Copy` pointing at the kept article) is what the feed
 exports write; its summary row in the state lets later runs and the cluster export see
-every place a story appeared.
+every place a story appeared. The row, the run that wrote it and the page's seen URLs
+are committed together, so a run killed before the record reached its file can be
+repaired (`crawler.runs`). A page fetched again (a revisit, or after its seen mark
+expired) whose record would be the same is not written twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from scrapy.exceptions import DropItem
+
 from crawler.items import Article, Copy, Document, Page
+from crawler.runs import run_for
 from crawler.state import StateStore, state_for
 
 if TYPE_CHECKING:
@@ -59,17 +67,33 @@ def to_record(page: Page) -> Article | Copy:
     )
 
 
+def digest(record: Article | Copy) -> str:
+    """What a record says, fetch time aside: equal digests mean nothing new to write."""
+    content = {k: v for k, v in asdict(record).items() if k != "fetched_at"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+
+
+class Unchanged(DropItem):
+    """A page written before, by this or an earlier run, that says nothing new."""
+
+    reason = "unchanged"
+
+    def __init__(self, url: str):
+        super().__init__(f"already written, unchanged: {url}", log_level="DEBUG")
+
+
 class StorePipeline:
     """Emits the output record and keeps its summary row in the state store."""
 
-    def __init__(self, store: StateStore, stats: StatsCollector):
+    def __init__(self, store: StateStore, stats: StatsCollector, run: str):
         self.store = store
         self.stats = stats
+        self.run = run
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(state_for(crawler), crawler.stats)
+        return cls(state_for(crawler), crawler.stats, run_for(crawler).id)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -84,8 +108,18 @@ class StorePipeline:
             "site_name": doc.site_name,
             "text": doc.text if kind == "article" else None,
             "credits": json.dumps([asdict(credit) for credit in doc.credits]),
+            "digest": digest(record),
+            "run": self.run,
         }
         with self.store.transaction():
+            written = self.store.document(record.id)
+            if written is not None and written["digest"] == row["digest"]:
+                self.stats.inc_value("newsfold/skipped/unchanged")
+                raise Unchanged(item.url)
             self.store.record(row)
+            now = time.time()
+            for url in dict.fromkeys([*item.requested, record.url, item.canonical_url or ""]):
+                if url:
+                    self.store.mark_seen(url, record.id, self.run, now)
         self.stats.inc_value("newsfold/copies" if kind == "copy" else "newsfold/articles")
         return record

@@ -115,7 +115,7 @@ TEST_SETTINGS = {
 }
 
 
-def run_crawl(
+def crawl_command(
     spider: str,
     workdir: Path,
     args: dict[str, str] | None = None,
@@ -123,8 +123,8 @@ def run_crawl(
     proxy: str | None = None,
     output: str | None = "out.jsonl",
     state: str = "state.sqlite",
-) -> CrawlResult:
-    """Run `scrapy crawl SPIDER` in `workdir` and collect its output, stats and log."""
+) -> tuple[list[str], dict[str, str]]:
+    """The `scrapy crawl SPIDER` command line and environment for a run in `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
     chosen = {
         **TEST_SETTINGS,
@@ -140,15 +140,19 @@ def run_crawl(
         command += ["-s", f"{name}={value}"]
     if output:
         command += ["-O", output]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "PYTHONPATH": str(ROOT)}
     env.pop("http_proxy", None)
     if proxy:
         env["http_proxy"] = proxy
-    done = subprocess.run(
-        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=300
-    )
+    return command, env
+
+
+def collect(
+    workdir: Path, returncode: int, stderr: str = "", output: str | None = "out.jsonl"
+) -> CrawlResult:
+    """What a finished run left in `workdir`: output, stats, log and output/ files."""
     log_path = workdir / "crawl.log"
-    log = (log_path.read_text() if log_path.exists() else "") + done.stderr
+    log = (log_path.read_text() if log_path.exists() else "") + stderr
     stats_path = workdir / "stats.json"
     stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
     records = read_jsonl(workdir / output) if output and (workdir / output).exists() else []
@@ -157,7 +161,16 @@ def run_crawl(
         if (workdir / "output").is_dir()
         else {}
     )
-    return CrawlResult(done.returncode, records, stats, log, workdir, files)
+    return CrawlResult(returncode, records, stats, log, workdir, files)
+
+
+def run_crawl(spider: str, workdir: Path, **kwargs: Any) -> CrawlResult:
+    """Run `scrapy crawl SPIDER` in `workdir` (see `crawl_command`) and collect the results."""
+    command, env = crawl_command(spider, workdir, **kwargs)
+    done = subprocess.run(
+        command, cwd=workdir, env=env, capture_output=True, text=True, timeout=300
+    )
+    return collect(workdir, done.returncode, done.stderr, kwargs.get("output", "out.jsonl"))
 
 
 @pytest.fixture
@@ -265,3 +278,33 @@ def article_page(
 <body><header><nav><a href="/">Home</a> <a href="/world/">World</a></nav></header>
 <main><article><h1>{title}</h1>{byline}{body}</article></main>
 <footer><p>Copyright 2024 {site_name}</p></footer></body></html>"""
+
+
+def rss_feed(links: list[str], title: str = "Test Times") -> str:
+    """An RSS 2.0 feed listing the given article URLs."""
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{link}</link></item>" for n, link in enumerate(links)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>http://example.test/</link>{items}</channel></rss>"
+    )
+
+
+def story_web(stories: int, copies: int = 0) -> dict[str, str | bytes]:
+    """`stories` distinct articles on news.test, and `copies` of the first ones on
+    mirror.test, each site with its own feed (`/feed.xml`)."""
+    files: dict[str, str | bytes] = {}
+    for n in range(stories):
+        files[f"news.test/story-{n}.html"] = article_page(f"Story number {n}", prose(n))
+    for n in range(copies):
+        files[f"mirror.test/copy-{n}.html"] = article_page(
+            f"Story number {n}", prose(n), site_name="Mirror"
+        )
+    files["news.test/feed.xml"] = rss_feed(
+        [f"http://news.test/story-{n}.html" for n in range(stories)]
+    )
+    files["mirror.test/feed.xml"] = rss_feed(
+        [f"http://mirror.test/copy-{n}.html" for n in range(copies)]
+    )
+    return files

@@ -1,9 +1,21 @@
 """Whole runs: state shared between runs, output files, and the switches an operator uses."""
 
 import json
+import subprocess
+import time
+from pathlib import Path
 
+from crawler import exitcodes
 from crawler.exitcodes import FAILED_TO_START, OK, TOO_MANY_ERRORS
-from tests.conftest import SAMPLE_SITES, article_page, prose, read_jsonl
+from tests.conftest import (
+    SAMPLE_SITES,
+    article_page,
+    crawl_command,
+    prose,
+    read_jsonl,
+    run_crawl,
+    story_web,
+)
 
 ORIGIN = "http://africawire.test/stories/201312090456.html"
 COPIES = [
@@ -68,6 +80,7 @@ def test_pages_that_are_not_articles_are_counted_and_the_rest_survive(make_web, 
         {
             "news.test/good.html": article_page("Good", prose(1)),
             "news.test/empty.html": "",
+            "news.test/blank.html": "<html><head><title>Blank</title></head><body></body></html>",
             "news.test/short.html": article_page("Short", ["Only a line."]),
             "news.test/listing.html": "<html><body>"
             + "".join(
@@ -83,6 +96,7 @@ def test_pages_that_are_not_articles_are_counted_and_the_rest_survive(make_web, 
         for name in (
             "good.html",
             "empty.html",
+            "blank.html",
             "short.html",
             "listing.html",
             "data.json",
@@ -92,6 +106,7 @@ def test_pages_that_are_not_articles_are_counted_and_the_rest_survive(make_web, 
     assert result.returncode == 0
     assert [r["title"] for r in result.records] == ["Good"]
     stats = result.stats
+    assert stats["newsfold/skipped/empty_body"] == 1
     assert stats["newsfold/dropped/empty"] == 1
     assert stats["newsfold/dropped/too_short"] == 1
     assert stats["newsfold/dropped/listing"] == 1
@@ -132,10 +147,7 @@ def test_addon_defaults_and_contact_in_the_user_agent():
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert not settings.getbool("TELNETCONSOLE_ENABLED")
     assert not settings.getbool("REMOTE_CONTROL_ENABLED")
-    assert settings["TWISTED_DNS_RESOLVER"] == "crawler.resolver.PublicOnlyResolver"
-    allowed = Settings({"ALLOW_PRIVATE_NETWORKS": True}, priority="cmdline")
-    Newsfold().update_settings(allowed)
-    assert allowed["TWISTED_DNS_RESOLVER"] != "crawler.resolver.PublicOnlyResolver"
+    assert settings["FEED_STORAGES"][""] == "crawler.feedstorage.AtomicFileFeedStorage"
 
 
 def test_exit_codes_tell_the_scheduler_how_the_run_went(crawl, tmp_path):
@@ -152,3 +164,51 @@ def test_exit_codes_tell_the_scheduler_how_the_run_went(crawl, tmp_path):
         workdir=tmp_path / "tolerated",
     )
     assert tolerated.returncode == OK
+
+
+def test_a_second_run_on_a_busy_state_waits_or_exits_with_its_own_code(make_web, tmp_path):
+    server = make_web(story_web(6))
+    state = {"STATE_URL": f"sqlite:///{tmp_path / 'shared.sqlite'}"}
+    slow = {**state, "DOWNLOAD_DELAY": "0.5", "CONCURRENT_REQUESTS_PER_DOMAIN": "1"}
+    args = {"feeds": "http://news.test/feed.xml"}
+    first_dir = tmp_path / "first"
+    command, env = crawl_command(
+        "feeds", first_dir, args=args, settings=slow, proxy=server.address, output=None
+    )
+    first = subprocess.Popen(command, cwd=first_dir, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while "Spider opened" not in _read(first_dir / "crawl.log"):
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.1)
+
+    started = time.monotonic()
+    refused = run_crawl(
+        "feeds",
+        tmp_path / "refused",
+        args=args,
+        settings={**state, "LOCK_WAIT": "0"},
+        proxy=server.address,
+        output=None,
+    )
+    assert time.monotonic() - started < 20
+    assert first.poll() is None, "the first run should still be crawling"
+    assert refused.returncode == exitcodes.LOCKED
+    assert "another run holds" in refused.log and "Traceback" not in refused.log
+    assert not (tmp_path / "refused" / "output").exists()
+
+    waited = run_crawl(
+        "feeds",
+        tmp_path / "waited",
+        args=args,
+        settings={**state, "LOCK_WAIT": "60"},
+        proxy=server.address,
+        output=None,
+    )
+    assert first.wait(timeout=60) == 0
+    assert waited.returncode == exitcodes.OK, waited.log
+    assert waited.stats["newsfold/skipped/seen"] == 6
+    assert "newsfold/articles" not in waited.stats
+
+
+def _read(path: Path) -> str:
+    return path.read_text() if path.exists() else ""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler.exitcodes import DESCRIPTIONS, exit_code
+from crawler.state import StateLocked
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,9 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("run exactly one spider: scrapy crawl NAME [-a ARG=VALUE ...]")
         assert self.crawler_process is not None and self.settings is not None
         crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        if isinstance(started, asyncio.Task):
+            started.add_done_callback(_log_start_failure)
         self.crawler_process.start()
         try:
             stats = crawler.stats.get_stats() if crawler.stats is not None else {}
@@ -36,3 +40,10 @@ class Command(ScrapyCrawlCommand):
         )
         if self.exitcode:
             logger.error("Exit code %d: %s", self.exitcode, DESCRIPTIONS[self.exitcode])
+
+
+def _log_start_failure(task: asyncio.Task[None]) -> None:
+    """Say why a crawl could not start; a locked state has been reported already."""
+    error = None if task.cancelled() else task.exception()
+    if error is not None and not isinstance(error, StateLocked):
+        logger.error("Crawl failed: %s", error, exc_info=error)

@@ -45,6 +45,9 @@ class PrivateNetworkMiddleware:
             self._refuse(request, host)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        # Through a proxy the address is the proxy's, which the operator chose.
+        if request.meta.get("proxy"):
+            return response
         if response.ip_address is not None and is_private_address(str(response.ip_address)):
             self._refuse(request, str(response.ip_address))
         return response

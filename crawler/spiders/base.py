@@ -2,31 +2,60 @@
 
 Spiders differ only in where they start; whatever the route, an article page ends in
 `parse_article`, which yields a `Page` for the pipelines. Input problems (a feed that is
-not a feed, a page that is not HTML) are counted in the stats under
-`newsfold/skipped/<reason>` and logged, and the crawl goes on.
+not a feed, a page that is not HTML, binary or a bot challenge) are counted in the stats
+under `newsfold/skipped/<reason>` and logged, failed requests (every request's errback is
+`on_error`) under `newsfold/errors/<reason>`, and the crawl goes on.
 """
 
 from __future__ import annotations
 
-import re
+import struct
+import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
+from twisted.python.failure import Failure
 
+from crawler.ages import parse_age
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import Hints, Page
 from crawler.pagekind import looks_like_article
+from crawler.responses import (
+    Charset,
+    bot_challenge,
+    choose_encoding,
+    declares_entities,
+    failure_reason,
+    is_binary,
+    is_empty,
+)
+from crawler.signals import page_refused
 from crawler.sitemaps import SitemapError, parse_sitemap
 from crawler.urls import canonical_url, site_of
 
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
 DEFAULT_DEPTH = 2
+# Request meta keys: the source (feed, sitemap, start page or named source) a request
+# came from, for the run's per-source counts; and the mark of an article page request.
+SOURCE = "newsfold_source"
+ARTICLE = "newsfold_article"
+
+
+def source_of(response: Response) -> str | None:
+    return response.meta.get(SOURCE)
 
 
 def split_arg(value: str | None) -> list[str]:
@@ -46,11 +75,9 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
     """`-a since=`: an age ("90m", "12h", "2d", "1w") or an ISO date or date-time."""
     if not value:
         return None
-    now = now or datetime.now(UTC)
-    age = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value.lower())
-    if age:
-        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[age[2]]
-        return now - timedelta(**{unit: int(age[1])})
+    age = parse_age(value)
+    if age is not None:
+        return (now or datetime.now(UTC)) - age
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError as error:
@@ -86,39 +113,105 @@ class NewsSpider(Spider):
         self.logger.debug("Skipped %s: published %s, before since", url, published)
         return True
 
-    def skip(self, reason: str, url: str, detail: str = "") -> None:
+    def skip(self, reason: str, url: str, detail: str = "", source: str | None = None) -> None:
         """Count and log an input that yields nothing, without stopping the crawl."""
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"newsfold/skipped/{reason}")
-        self.logger.warning("Skipped %s (%s)%s", url, reason, f": {detail}" if detail else "")
+        self._refused("skipped", reason, url, detail, source)
 
-    def article_request(self, url: str, hints: Hints | None = None) -> Request:
+    def error(self, reason: str, url: str, detail: str = "", source: str | None = None) -> None:
+        """Count and log a request that failed (HTTP error, timeout, refused connection)."""
+        self._refused("error", reason, url, detail, source)
+
+    def _refused(self, kind: str, reason: str, url: str, detail: str, source: str | None) -> None:
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newsfold/requests/article")
-        return Request(
-            canonical_url(url),
-            callback=self.parse_article,
-            cb_kwargs={"hints": hints or Hints()},
+        group = "skipped" if kind == "skipped" else "errors"
+        self.crawler.stats.inc_value(f"newsfold/{group}/{reason}")
+        self.logger.warning(
+            "%s %s (%s)%s", kind.capitalize(), url, reason, f": {detail}" if detail else ""
+        )
+        self.crawler.signals.send_catch_log(
+            page_refused, kind=kind, reason=reason, url=url, source=source
         )
 
-    def feed_request(self, url: str) -> Request:
-        return Request(url, callback=self.parse_feed)
+    def article_request(
+        self, url: str, hints: Hints | None = None, source: str | None = None
+    ) -> Request:
+        """A request for an article page; `SeenUrlsMiddleware` skips pages already done."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("newsfold/requests/article")
+        url = canonical_url(url)
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            cb_kwargs={"hints": hints or Hints()},
+            meta={SOURCE: source or url, ARTICLE: True},
+        )
 
-    def sitemap_request(self, url: str) -> Request:
-        return Request(url, callback=self.parse_sitemap)
+    def feed_request(self, url: str, source: str | None = None) -> Request:
+        return Request(
+            url, callback=self.parse_feed, errback=self.on_error, meta={SOURCE: source or url}
+        )
 
-    def page_request(self, url: str, depth: int) -> Request:
-        return Request(url, callback=self.parse_page, cb_kwargs={"depth": depth})
+    def sitemap_request(self, url: str, source: str | None = None) -> Request:
+        return Request(
+            url, callback=self.parse_sitemap, errback=self.on_error, meta={SOURCE: source or url}
+        )
+
+    def page_request(self, url: str, depth: int, source: str | None = None) -> Request:
+        return Request(
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            cb_kwargs={"depth": depth},
+            meta={SOURCE: source or url},
+        )
 
     def parse_article(self, response: Response, hints: Hints | None = None) -> Iterator[Page]:
+        charset = self._readable(response)
+        if charset is not None:
+            yield self._page(response, charset, hints)
+
+    def _readable(self, response: Response) -> Charset | None:
+        """The page's real encoding, or None when the page is refused (counted and logged).
+
+        Empty, non-HTML and binary bodies and bot challenges are refused here, before any
+        parser sees them; a charset declaration the bytes prove wrong is overridden.
+        """
+        source = source_of(response)
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        if is_empty(response.body):
+            self.skip("empty_body", response.url, f"HTTP {response.status}, no content", source)
+            return None
         if not isinstance(response, HtmlResponse):
-            content_type = response.headers.get("Content-Type") or b""
-            self.skip("not_html", response.url, content_type.decode("latin-1"))
-            return
-        yield Page(
+            self.skip("not_html", response.url, content_type, source)
+            return None
+        charset = choose_encoding(content_type, response.body)
+        if is_binary(response.body, charset.encoding):
+            self.skip("binary_body", response.url, content_type, source)
+            return None
+        marker = bot_challenge(response.body, charset.encoding)
+        if marker:
+            self.skip("bot_challenge", response.url, marker, source)
+            return None
+        assert self.crawler.stats is not None
+        if charset.corrected:
+            self.crawler.stats.inc_value("newsfold/extract/charset_corrected")
+            self.logger.info(
+                "Decoded %s as %s, not as declared %s (chosen by: %s)",
+                response.url,
+                charset.encoding,
+                charset.declared,
+                charset.source,
+            )
+        elif charset.source == "detected":
+            self.crawler.stats.inc_value("newsfold/extract/charset_detected")
+        return charset
+
+    def _page(self, response: Response, charset: Charset, hints: Hints | None) -> Page:
+        return Page(
             url=response.url,
             body=response.body,
-            encoding=response.encoding,
+            encoding=charset.encoding,
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             status=response.status,
             hints=hints or Hints(),
@@ -128,7 +221,7 @@ class NewsSpider(Spider):
         try:
             entries = parse_feed(response.body, response.url)
         except FeedError as error:
-            self.skip("bad_feed", response.url, str(error))
+            self.skip(error.reason, response.url, str(error), source_of(response))
             return
         for entry in entries:
             if self.too_old(entry.published, entry.url):
@@ -139,7 +232,7 @@ class NewsSpider(Spider):
                 published_source="feed" if entry.published else None,
                 source_url=response.url,
             )
-            yield self.article_request(urljoin(response.url, entry.url), hints)
+            yield self.article_request(urljoin(response.url, entry.url), hints, source_of(response))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if urlsplit(response.url).path.endswith("/robots.txt"):
@@ -149,18 +242,31 @@ class NewsSpider(Spider):
         if gzip_magic_number(response):
             try:
                 body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except (OSError, ValueError) as error:
-                self.skip("bad_sitemap", response.url, f"gzip: {error}")
+            except (OSError, EOFError, ValueError, struct.error, zlib.error) as error:
+                # gunzip's ValueError is the DOWNLOAD_MAXSIZE limit: a decompression bomb
+                reason = "too_large" if isinstance(error, ValueError) else "bad_sitemap"
+                self.skip(reason, response.url, f"gzip: {error}", source_of(response))
                 return
+        if declares_entities(body):  # parse_sitemap would not expand them; refuse all the same
+            self.skip("xml_entities", response.url, "entities declared", source_of(response))
+            return
         try:
             sitemap = parse_sitemap(body)
         except SitemapError as error:
-            self.skip("bad_sitemap", response.url, str(error))
+            self.skip("bad_sitemap", response.url, str(error), source_of(response))
             return
+        if sitemap.truncated:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("newsfold/sitemaps/truncated")
+            self.logger.warning(
+                "Sitemap %s is truncated: read its %d complete entries",
+                response.url,
+                len(sitemap.entries),
+            )
         for entry in sitemap.entries:
             url = urljoin(response.url, entry.loc)
             if sitemap.kind == "sitemapindex":
-                yield self.sitemap_request(url)
+                yield self.sitemap_request(url, source_of(response))
                 continue
             if self.too_old(entry.news_published, url):
                 continue
@@ -170,7 +276,7 @@ class NewsSpider(Spider):
                 published_source="sitemap" if entry.news_published else None,
                 source_url=response.url,
             )
-            yield self.article_request(url, hints)
+            yield self.article_request(url, hints, source_of(response))
 
     def _robots_sitemaps(self, response: Response) -> Iterator[Request]:
         text = (
@@ -184,25 +290,81 @@ class NewsSpider(Spider):
             if line.lower().startswith("sitemap:") and ":" in line
         ]
         if not found:
-            self.skip("no_sitemap", response.url, "robots.txt lists no Sitemap")
+            self.skip("no_sitemap", response.url, "no Sitemap line", source_of(response))
         for url in found:
-            yield self.sitemap_request(urljoin(response.url, url))
+            yield self.sitemap_request(urljoin(response.url, url), source_of(response))
 
     def parse_page(self, response: Response, depth: int = DEFAULT_DEPTH) -> Iterator[Any]:
         """A page met on a site crawl: an article goes to extraction, links are followed."""
-        if not isinstance(response, HtmlResponse):
-            self.skip("not_html", response.url)
+        charset = self._readable(response)
+        if charset is None:
             return
+        assert isinstance(response, HtmlResponse)  # _readable refuses anything else
+        if charset.encoding != response.encoding:  # links and markers read in the real charset
+            response = response.replace(encoding=charset.encoding)
+        assert self.crawler.stats is not None
         if looks_like_article(response.url, response.selector):
-            assert self.crawler.stats is not None
             self.crawler.stats.inc_value("newsfold/requests/article")
-            yield from self.parse_article(response)
+            yield self._page(response, charset, None)
         else:
-            assert self.crawler.stats is not None
             self.crawler.stats.inc_value("newsfold/site/not_article_like")
         if depth > 0:
             for link in self._site_links(response):
-                yield self.page_request(link, depth - 1)
+                yield self.page_request(link, depth - 1, source_of(response))
+
+    def on_error(self, failure: Failure) -> None:
+        """Every request's errback: a request that gave no page is counted under its reason.
+
+        HTTP error statuses, timeouts, DNS and connection failures are errors; requests
+        refused on purpose (robots.txt, private addresses, redirect loops, bodies over
+        DOWNLOAD_MAXSIZE, bot challenges served with an error status) are skipped.
+        """
+        request: Request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        assert error is not None
+        kind, reason = failure_reason(error)
+        detail = str(error) or type(error).__name__
+        if reason == "too_large" and not str(error):
+            detail = "download cancelled at DOWNLOAD_MAXSIZE"
+        if isinstance(error, HttpError):
+            detail = f"HTTP {error.response.status}"
+            body = error.response.body
+            content_type = (error.response.headers.get("Content-Type") or b"").decode("latin-1")
+            marker = bot_challenge(body, choose_encoding(content_type, body).encoding)
+            if marker:
+                kind, reason, detail = "skipped", "bot_challenge", f"{detail}, {marker}"
+        source = request.meta.get(SOURCE)
+        url = (request.meta.get("redirect_urls") or [request.url])[0]  # as the source gave it
+        if url != request.url:
+            detail = f"{detail} (redirected to {request.url})"
+        if reason == "private_network" and isinstance(error, IgnoreRequest):
+            # PrivateNetworkMiddleware has counted and logged it; tell the per-source counts.
+            self.crawler.signals.send_catch_log(
+                page_refused, kind=kind, reason=reason, url=url, source=source
+            )
+            return
+        if kind == "skipped":
+            self.skip(reason, url, detail, source)
+        else:
+            self.error(reason, url, detail, source)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        return spider
+
+    def on_dropped(self, request: Request) -> None:
+        """A redirect back to a URL of its own chain: the duplicate filter drops it silently
+        (no errback runs), so the loop is counted here."""
+        chain = request.meta.get("redirect_urls", [])
+        if canonical_url(request.url) in {canonical_url(url) for url in chain}:
+            self.skip(
+                "redirect_loop",
+                chain[0],
+                f"redirected back to {request.url} after {len(chain)} redirects",
+                request.meta.get(SOURCE),
+            )
 
     def _site_links(self, response: HtmlResponse) -> Iterable[str]:
         extractor = LinkExtractor(allow_domains=[urlsplit(response.url).hostname or ""])

@@ -66,6 +66,9 @@ class NewsCrawlSpider(NewsSpider):
 
     def start_requests_from_args(self) -> Iterable[Request]:
         for source in self.sources:
-            yield from (self.feed_request(url) for url in source.feeds)
-            yield from (self.sitemap_request(sitemap_location(url)) for url in source.sitemaps)
-            yield from (self.page_request(url, source.depth) for url in source.start)
+            name = source.name
+            yield from (self.feed_request(url, name) for url in source.feeds)
+            yield from (
+                self.sitemap_request(sitemap_location(url), name) for url in source.sitemaps
+            )
+            yield from (self.page_request(url, source.depth, name) for url in source.start)

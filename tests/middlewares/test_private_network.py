@@ -25,3 +25,11 @@ def test_resolver_refuses_private_answers():
     with pytest.raises(DNSLookupError):
         PublicOnlyResolver._refuse_private("10.0.0.5", "internal.example")
     assert PublicOnlyResolver._refuse_private("93.184.216.34", "example.com") == "93.184.216.34"
+
+
+def test_legacy_ipv4_forms_are_recognised():
+    from crawler.urls import is_private_host
+
+    assert is_private_host("127.1") and is_private_host("2130706433")
+    assert is_private_host("0x7f.0.0.1") and is_private_host("10.1")
+    assert not is_private_host("93.184.216.34") and not is_private_host("1234.example.com")

@@ -1,0 +1,150 @@
+"""The run's manifest: what it did, source by source, and which files it wrote.
+
+A scheduler or a consumer should not have to read logs to learn whether a run went
+well, which feed stopped answering, or which files are new. Each run writes
+`manifest-RUN.json` next to its output (written, then renamed, like the output):
+start and end, the exit code, totals, counts per source (fetched, articles, copies,
+dropped, skipped and errors by reason), the output files with their record counts,
+and the killed runs it repaired.
+
+The extension also begins the run (`crawler.runs.run_for`) when the crawler is built,
+so the state's lock is taken before any component writes to the state.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider, signals
+
+from crawler.exitcodes import exit_code
+from crawler.items import Copy
+from crawler.runs import Run, run_for
+from crawler.signals import page_refused
+from crawler.spiders.base import SOURCE
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+GROUPS = ("dropped", "skipped", "errors")
+
+
+def source_counts() -> dict[str, Any]:
+    return {"fetched": 0, "articles": 0, "copies": 0, **{group: {} for group in GROUPS}}
+
+
+def totals(stats: dict[str, Any]) -> dict[str, Any]:
+    """The run's figures from its stats, grouped as in the per-source counts."""
+    out: dict[str, Any] = {
+        "requests": stats.get("downloader/request_count", 0),
+        "responses": stats.get("downloader/response_count", 0),
+        "articles": stats.get("newsfold/articles", 0),
+        "copies": stats.get("newsfold/copies", 0),
+    }
+    for group in GROUPS:
+        prefix = f"newsfold/{group}/"
+        out[group] = {
+            name.removeprefix(prefix): count
+            for name, count in sorted(stats.items())
+            if name.startswith(prefix)
+        }
+    return out
+
+
+class RunManifest:
+    def __init__(self, crawler: Crawler, run: Run):
+        self.crawler = crawler
+        self.run = run
+        self.sources: defaultdict[str, dict[str, Any]] = defaultdict(source_counts)
+        self.file_counts: dict[str, int] = {}
+        self.reason = "unknown"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        manifest = cls(crawler, run_for(crawler))
+        connect = crawler.signals.connect
+        connect(manifest.response_received, signal=signals.response_received)
+        connect(manifest.item_scraped, signal=signals.item_scraped)
+        connect(manifest.item_dropped, signal=signals.item_dropped)
+        connect(manifest.page_refused, signal=page_refused)
+        connect(manifest.feed_slot_closed, signal=signals.feed_slot_closed)
+        connect(manifest.spider_closed, signal=signals.spider_closed)
+        connect(manifest.feed_exporter_closed, signal=signals.feed_exporter_closed)
+        return manifest
+
+    def response_received(self, response: Response, request: Request) -> None:
+        source = request.meta.get(SOURCE)
+        if source:
+            self.sources[source]["fetched"] += 1
+
+    def item_scraped(self, item: Any, response: Response | None) -> None:
+        source = response.meta.get(SOURCE) if response is not None else None
+        if source:
+            self.sources[source]["copies" if isinstance(item, Copy) else "articles"] += 1
+
+    def item_dropped(self, item: Any, response: Response | None, exception: Exception) -> None:
+        source = response.meta.get(SOURCE) if response is not None else None
+        self._count(source, "dropped", getattr(exception, "reason", "dropped"))
+
+    def page_refused(self, kind: str, reason: str, url: str, source: str | None) -> None:
+        self._count(source, "skipped" if kind == "skipped" else "errors", reason)
+
+    def _count(self, source: str | None, group: str, reason: str) -> None:
+        if source:
+            counts = self.sources[source][group]
+            counts[reason] = counts.get(reason, 0) + 1
+
+    def feed_slot_closed(self, slot: Any) -> None:
+        path = getattr(slot.storage, "path", None)
+        if path is not None:
+            self.file_counts[str(path)] = int(slot.itemcount)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.reason = reason
+        if not self.crawler.settings.getdict("FEEDS"):
+            self.write()
+
+    def feed_exporter_closed(self) -> None:
+        self.write()
+
+    def write(self) -> None:
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        code = exit_code(stats, False, self.crawler.settings.getfloat("MAX_ERROR_RATIO"))
+        self.run.finish("finished")
+        files = [
+            {"path": entry["path"], "records": self.file_counts.get(entry["path"], 0)}
+            for entry in self.run.files
+            if Path(entry["path"]).exists()
+        ]
+        manifest = {
+            "run": self.run.id,
+            "spider": self.crawler.spidercls.name if self.crawler.spidercls else None,
+            "started": self.run.started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "finish_reason": self.reason,
+            "exit_code": code,
+            "totals": totals(stats),
+            "sources": dict(sorted(self.sources.items())),
+            "files": files,
+            "repaired": self.run.repaired,
+        }
+        folder = Path(self.run.files[0]["path"]).parent if self.run.files else Path("output")
+        path = folder / f"manifest-{self.run.id}.json"
+        folder.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(path.name + ".part")
+        part.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+        os.replace(part, path)
+        logger.info("Manifest of run %s: %s", self.run.id, path)

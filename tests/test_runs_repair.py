@@ -1,0 +1,71 @@
+"""`crawler.runs`: unique run names, and the repair of what a killed run left behind."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from crawler.runs import begin, complete_lines, part_path, publish, run_name
+from crawler.state import SQLiteState
+
+
+def test_run_names_are_the_run_time_made_unique():
+    moment = datetime(2026, 11, 28, 15, 30, 5, 123456)
+    assert run_name(moment, set()) == "2026-11-28T15-30-05"
+    taken = {"2026-11-28T15-30-05", "2026-11-28T15-30-05-2"}
+    assert run_name(moment, taken) == "2026-11-28T15-30-05-3"
+
+
+def test_complete_lines_stop_at_a_torn_line(tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"id": "a"}\n{"id": "b"}\n{"id": "c", "te')
+    records, end = complete_lines(path)
+    assert [r["id"] for r in records] == ["a", "b"]
+    assert end == len(b'{"id": "a"}\n{"id": "b"}\n')
+
+
+def test_publish_replaces_or_appends_in_one_step(tmp_path):
+    final = tmp_path / "out.jsonl"
+    final.write_text("old\n")
+    part = part_path(final)
+    part.write_text("new\n")
+    publish(part, final, append=True)
+    assert final.read_text() == "old\nnew\n" and not part.exists()
+    part.write_text("newer\n")
+    publish(part, final, append=False)
+    assert final.read_text() == "newer\n"
+
+
+def test_a_new_run_repairs_a_killed_one(tmp_path):
+    store = SQLiteState(tmp_path / "s.sqlite")
+    killed = begin(store, "feeds", wait=0)
+    final = tmp_path / "output" / f"articles-{killed.id}.jsonl"
+    final.parent.mkdir()
+    killed.add_file(str(final), append=False)
+    with store.transaction():
+        for doc in ("a", "b", "c"):
+            store.record(
+                {"id": doc, "kind": "article", "url": doc, "digest": "d", "run": killed.id}
+            )
+            store.mark_seen(f"http://x.test/{doc}", doc, killed.id, at=1.0)
+    # "a" reached the file, "b" was being written when the process died, "c" never was.
+    part_path(final).write_bytes(b'{"id": "a"}\n{"id": "b", "ti')
+    store.close()  # as the kill would have released the lock
+
+    store = SQLiteState(tmp_path / "s.sqlite")
+    current = begin(store, "feeds", wait=0)
+    assert current.id != killed.id
+    (report,) = current.repaired
+    assert report == {
+        "run": killed.id,
+        "files": [{"path": str(final), "records": 1}],
+        "written": 1,
+        "redo": 2,
+    }
+    assert final.read_bytes() == b'{"id": "a"}\n' and not part_path(final).exists()
+    assert store.seen("http://x.test/a") is not None
+    assert store.seen("http://x.test/b") is None and store.seen("http://x.test/c") is None
+    statuses = {run["id"]: run["status"] for run in store.runs()}
+    assert statuses == {killed.id: "killed", current.id: "running"}
+    assert json.loads(store.runs()[0]["files"])[0]["path"] == str(final)
+    store.close()
