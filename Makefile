@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test lint check clean bench bench-extract bench-dedup
+.PHONY: install demo test lint check clean bench bench-extract bench-dedup bench-scale bench-throughput redis-server
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,16 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) sample/demo.py
 
-test: install
+test: install redis-server
 	$(PY) -m pytest
+
+# The Redis tests start their own redis-server (Debian's package) on a free loopback port.
+redis-server:
+	@command -v redis-server >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null && \
+		{ $$SUDO service redis-server stop >/dev/null 2>&1 || true; }; }
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -25,7 +33,7 @@ lint: install
 
 check: lint test
 
-bench: bench-extract bench-dedup
+bench: bench-extract bench-dedup bench-scale bench-throughput
 
 # Extraction quality on ../shared/data/fundus-news-pages, newsfold beside plain trafilatura.
 bench-extract: install
@@ -36,5 +44,14 @@ bench-dedup: install
 	$(PY) -m bench.dedup
 	$(PY) -m bench.collapse_scale
 
+# One crawler process against two on one Redis (pages/s), collapse decisions/s on Redis,
+# Redis memory per indexed article.
+bench-scale: install redis-server
+	$(PY) -m bench.scale
+
 clean:
 	rm -rf output/demo state .pytest_cache .mypy_cache .ruff_cache
+
+# Crawl throughput against a bare trafilatura loop, and cost per page along a long crawl.
+bench-throughput: install
+	$(PY) -m bench.throughput --profile

@@ -32,21 +32,12 @@ from pathlib import Path
 import trafilatura
 from datasketch import MinHash, MinHashLSH
 
+from bench.sites import serve
 from bench.syndication_web import DEV_SET, Web, build_web
 from crawler.state import SQLiteState
 
 ROOT = Path(__file__).resolve().parents[1]
 Partition = dict[str, str]  # url -> cluster label
-
-
-def serve(root: Path) -> tuple[subprocess.Popen[str], str]:
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "sample" / "serve.py"), "--root", str(root)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    return server, server.stdout.readline().strip()
 
 
 def crawl(urls: list[str], workdir: Path, proxy: str, state: Path) -> list[dict[str, object]]:

@@ -11,6 +11,8 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from crawler.frontier import frontier_url
+
 # newsfold's own settings, documented in the README.
 DEFAULTS: dict[str, Any] = {
     "STATE_URL": "sqlite:///state/newsfold.sqlite",
@@ -23,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "DEDUP_MIN_SHINGLES": 40,
     "MIN_ARTICLE_CHARS": 400,
     "MAX_LINKED_FRACTION": 0.25,
+    # Worker processes for extraction, the CPU-heavy step: "auto" is one per core, 0 none.
+    "EXTRACT_WORKERS": "auto",
     "TEMPLATES_ENABLED": True,
     "TEMPLATE_MIN_PAGES": 3,
     "TEMPLATE_MAX_CHARS": 300,
@@ -40,6 +44,13 @@ DEFAULTS: dict[str, Any] = {
     # Politeness: the longest Retry-After and robots.txt Crawl-delay honoured (seconds).
     "RETRY_AFTER_MAX": 120,
     "ROBOTS_MAX_CRAWL_DELAY": 60,
+    # Distributed crawls (crawler.frontier): the shared frontier's Redis (empty: STATE_URL
+    # when that is redis://; "local": none), its name (empty: the spider's), how long it
+    # must stay empty before a worker leaves, and how long Redis may be unreachable.
+    "FRONTIER_URL": "",
+    "FRONTIER_NAME": "",
+    "FRONTIER_IDLE_EXIT": 30,
+    "REDIS_RETRY_FOR": 60,
 }
 
 PIPELINES = {
@@ -113,3 +124,9 @@ class Newsfold:
                 "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
             }
         )
+        # Redis: stop with exit code 7 when it stays unreachable; a redis:// frontier makes
+        # the crawl one worker of many (crawler.scheduler), on scrapy-redis's scheduler.
+        settings["EXTENSIONS"].update({"crawler.extensions.outage.RedisOutage": 0})
+        if frontier_url(settings) is not None:
+            settings.set("SCHEDULER", "crawler.scheduler.FrontierScheduler", priority="addon")
+            settings.set("SCHEDULER_PERSIST", True, priority="addon")

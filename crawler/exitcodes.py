@@ -14,6 +14,7 @@ FAILED_TO_START = 3  # bad arguments or sources file, state that cannot be opene
 TOO_MANY_ERRORS = 4  # failed requests or logged errors above MAX_ERROR_RATIO of requests
 NOTHING_FOUND = 5  # no feed, sitemap or start page led to a single article page
 LOCKED = 6  # another run held the state for longer than LOCK_WAIT
+STATE_UNREACHABLE = 7  # Redis (state or frontier) unreachable for longer than REDIS_RETRY_FOR
 
 DESCRIPTIONS = {
     OK: "success",
@@ -21,11 +22,14 @@ DESCRIPTIONS = {
     TOO_MANY_ERRORS: "finished with errors above MAX_ERROR_RATIO",
     NOTHING_FOUND: "no source yielded an article page",
     LOCKED: "another run holds the state (LOCK_WAIT expired)",
+    STATE_UNREACHABLE: "Redis unreachable for longer than REDIS_RETRY_FOR",
 }
 
 
 def exit_code(stats: dict[str, Any], bootstrap_failed: bool, max_error_ratio: float) -> int:
     """The run's exit code from its final stats."""
+    if stats.get("newsfold/state_unreachable"):
+        return STATE_UNREACHABLE
     if stats.get("newsfold/locked"):
         return LOCKED
     if bootstrap_failed or "start_time" not in stats:
@@ -36,6 +40,9 @@ def exit_code(stats: dict[str, Any], bootstrap_failed: bool, max_error_ratio: fl
     errors = max(stats.get("log_count/ERROR", 0), failed)
     if errors and errors > max_error_ratio * max(requests, 1):
         return TOO_MANY_ERRORS
-    if not stats.get("newsfold/requests/article", 0):
+    # A worker of a distributed crawl counts what the whole run found (crawler.scheduler).
+    if not stats.get("newsfold/requests/article", 0) and not stats.get(
+        "newsfold/frontier/articles", 0
+    ):
         return NOTHING_FOUND
     return OK

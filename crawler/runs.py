@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -141,12 +142,14 @@ def repair(store: StateStore, run: dict[str, Any]) -> dict[str, Any]:
 
 def begin(store: StateStore, spider: str, wait: float) -> Run:
     """Take the state, repair killed runs, and register this one."""
-    store.lock(wait)
-    repaired = [repair(store, run) for run in store.runs(status="running")]
+    exclusive = store.lock(wait)
+    running = store.runs(status="running")
+    repaired = [repair(store, run) for run in running if exclusive or is_dead(run)]
     started = datetime.now(UTC)
-    name = run_name(started, {run["id"] for run in store.runs()})
-    with store.transaction():
-        store.begin_run(
+    taken = {run["id"] for run in store.runs()}
+    while True:
+        name = run_name(started, taken)
+        registered = store.begin_run(
             {
                 "id": name,
                 "pid": os.getpid(),
@@ -156,7 +159,37 @@ def begin(store: StateStore, spider: str, wait: float) -> Run:
                 "files": "[]",
             }
         )
-    return Run(name, started, store, repaired=repaired)
+        if registered:
+            return Run(name, started, store, repaired=repaired)
+        taken.add(name)  # another worker took this name a moment ago
+
+
+def is_dead(run: dict[str, Any]) -> bool:
+    """Whether a run marked running is gone: a process of this machine that has exited.
+
+    Where the state has no exclusive lock (Redis), workers of other machines and live
+    ones of this machine share it, and their runs are not ours to repair.
+    """
+    if (run.get("host") or socket.gethostname()) != socket.gethostname():
+        return False
+    try:
+        pid = int(run["pid"])
+        if pid == os.getpid():  # an earlier process had our pid: it has exited
+            return True
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, TypeError, ValueError):
+        return False
+    return _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed child not yet reaped by its parent (as in the kill tests) still has a pid."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return False
 
 
 _runs: WeakKeyDictionary[Crawler, Run] = WeakKeyDictionary()

@@ -1,7 +1,8 @@
 """The state that outlives a run: the duplicate index and the record of every page written.
 
 `STATE_URL` names it; `sqlite:///path` (relative to the working directory) or
-`sqlite:////absolute/path` is the embedded default. One store is opened per crawler and
+`sqlite:////absolute/path` is the embedded default, `redis://host:port/db` the shared one
+for many crawler processes (`crawler.redis_state`). One store is opened per crawler and
 shared by the pipelines that need it, and closed when the engine stops.
 """
 
@@ -9,14 +10,15 @@ from __future__ import annotations
 
 import fcntl
 import json
+import socket
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
@@ -56,7 +58,7 @@ PAGE_FIELDS = tuple(
     if name
     not in {"id", "kind", "duplicate_of", "similarity", "containment", "method", "digest", "run"}
 )
-RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files")
+RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files", "host")
 
 
 @dataclass
@@ -75,6 +77,27 @@ class Member:
     method: str | None = None
 
 
+class Evidence(NamedTuple):
+    """Why a page is taken for a copy of an indexed page."""
+
+    doc: str
+    similarity: float
+    containment: float
+    method: str
+
+
+class Claim(NamedTuple):
+    """A page numbered and indexed, with the earlier pages sharing a band with it.
+
+    `known` is the page's decision when it was decided before (then nothing was indexed),
+    or when no earlier page shares a band with it (then it founded its story at once).
+    """
+
+    seq: int
+    candidates: list[tuple[str, int]]  # (doc, seq), most shared bands first
+    known: Member | None = None
+
+
 class StateError(RuntimeError):
     """The state store cannot be opened or does not fit this version's index."""
 
@@ -86,27 +109,57 @@ class StateLocked(StateError):
 class StateStore(Protocol):
     """What the pipelines need from a state backend."""
 
-    def transaction(self) -> Any: ...
-    def lock(self, wait: float) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def lock(self, wait: float) -> bool:
+        """Take the state for this run; True when that excludes every other run."""
+        ...
     def check_params(self, params: dict[str, Any]) -> None: ...
-    def candidates(self, band_keys: Sequence[int]) -> list[str]: ...
-    def shingles(self, doc_id: str) -> np.ndarray | None: ...
-    def index(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> None: ...
+    def claim(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> Claim:
+        """Number and index the page in one atomic step; the pages before it sharing a band.
+
+        Returns the page's sequence number and `(doc, seq)` of every page with a lower
+        number that shares a band with it, most shared bands first. Of two pages claimed
+        at the same moment the later always sees the earlier: numbering and indexing are
+        one step. A page decided before is not indexed again: its decision is returned. A
+        page with no candidates is decided in the same step: it founds a cluster.
+        """
+        ...
+
+    def shingles(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+    def settle(
+        self,
+        doc_id: str,
+        matched: Sequence[str],
+        best: Evidence | None,
+        abandoned: Sequence[str] = (),
+    ) -> Member | list[str]:
+        """Decide a claimed page in one atomic step: a new cluster, or a copy in the
+        merged clusters of `matched` (the oldest survives, absorbed kept pages become
+        "article"). A page decided before keeps its decision. When some matched pages are
+        claimed but not decided yet, nothing is written and those pages are returned.
+        `abandoned` are pages given up on (claimed, never decided): no one waits for them
+        again, and if they come back they are numbered anew.
+        """
+        ...
+
     def record(self, record: dict[str, Any]) -> None: ...
     def block_pages(self, site: str, keys: Sequence[int]) -> dict[int, int]: ...
     def add_blocks(self, site: str, keys: Sequence[int]) -> None: ...
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
     def member(self, doc_id: str) -> Member | None: ...
     def clusters_of(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
-    def new_cluster(self, doc_id: str) -> None: ...
-    def merge(self, clusters: Sequence[str]) -> str: ...
     def kept(self, cluster: str) -> str: ...
-    def join(self, member: Member) -> None: ...
     def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]: ...
     def seen(self, url: str) -> tuple[float, str | None] | None: ...
-    def mark_seen(self, url: str, doc: str | None, run: str | None, at: float) -> None: ...
+    def mark_seen(
+        self, url: str, doc: str | None, run: str | None, at: float, ttl: float | None = None
+    ) -> None:
+        """Mark a page processed at `at`; with `ttl`, a backend that can forgets the mark
+        by itself `ttl` seconds after `at` (else `expire_seen` does)."""
+        ...
+
     def expire_seen(self, before: float) -> int: ...
-    def begin_run(self, run: dict[str, Any]) -> None: ...
+    def begin_run(self, run: dict[str, Any]) -> bool: ...
     def update_run(self, run_id: str, **fields: Any) -> None: ...
     def runs(self, status: str | None = None) -> list[dict[str, Any]]: ...
     def undeliver(self, run_id: str, delivered: set[str]) -> int: ...
@@ -148,7 +201,7 @@ class SQLiteState:
         CREATE INDEX IF NOT EXISTS seen_doc ON seen (doc);
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, pid INTEGER, spider TEXT, started TEXT, ended TEXT,
-            status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]'
+            status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]', host TEXT
         );
     """
 
@@ -176,10 +229,10 @@ class SQLiteState:
             )
             self._checkpointer.start()
 
-    def lock(self, wait: float) -> None:
+    def lock(self, wait: float) -> bool:
         """Hold the state for this run; the lock goes with the process, even on kill -9."""
         if self._lock is not None:
-            return
+            return True
         lock_path = self.path.with_name(self.path.name + ".lock")
         handle = lock_path.open("a")
         deadline = time.monotonic() + wait
@@ -196,6 +249,7 @@ class SQLiteState:
                     ) from None
                 time.sleep(min(LOCK_POLL_SECONDS, max(deadline - time.monotonic(), 0.01)))
         self._lock = handle
+        return True
 
     def _checkpoint(self) -> None:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -206,11 +260,12 @@ class SQLiteState:
             db.close()
 
     def _add_missing_columns(self) -> None:
-        """States written by an earlier version lack newer record columns; add them."""
-        present = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
-        for name in RECORD_FIELDS:
-            if name not in present:
-                self.db.execute(f"ALTER TABLE documents ADD COLUMN {name}")
+        """States written by an earlier version lack newer columns; add them."""
+        for table, fields in (("documents", RECORD_FIELDS), ("runs", RUN_FIELDS)):
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            for name in fields:
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name}")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -233,18 +288,33 @@ class SQLiteState:
                 "use a new STATE_URL or the settings it was built with"
             )
 
-    def candidates(self, band_keys: Sequence[int]) -> list[str]:
+    def claim(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> Claim:
+        """Inside the decision's transaction, so every page indexed before comes before."""
+        known = self.member(doc_id)
+        if known is not None:
+            return Claim(0, [], known)
+        self.index(doc_id, band_keys, shingles)
+        (seq,) = self.db.execute("SELECT rowid FROM shingles WHERE doc = ?", (doc_id,)).fetchone()
         marks = ",".join("?" * len(band_keys))
         rows = self.db.execute(
-            f"SELECT doc, COUNT(*) AS hits FROM bands WHERE key IN ({marks}) "
-            "GROUP BY doc ORDER BY hits DESC, doc",
-            list(band_keys),
+            f"SELECT b.doc, s.rowid, COUNT(*) AS hits FROM bands b "
+            f"JOIN shingles s ON s.doc = b.doc WHERE b.key IN ({marks}) AND b.doc != ? "
+            "GROUP BY b.doc ORDER BY hits DESC, b.doc",
+            [*band_keys, doc_id],
         )
-        return [doc for doc, _ in rows]
+        candidates = [(doc, int(rowid)) for doc, rowid, _ in rows]
+        if not candidates:
+            settled = self.settle(doc_id, [], None)
+            assert isinstance(settled, Member)
+            return Claim(int(seq), [], settled)
+        return Claim(int(seq), candidates)
 
-    def shingles(self, doc_id: str) -> np.ndarray | None:
-        row = self.db.execute("SELECT hashes FROM shingles WHERE doc = ?", (doc_id,)).fetchone()
-        return np.frombuffer(row[0], dtype=np.uint32) if row else None
+    def shingles(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        marks = ",".join("?" * len(doc_ids))
+        rows = self.db.execute(
+            f"SELECT doc, hashes FROM shingles WHERE doc IN ({marks})", list(doc_ids)
+        )
+        return {doc: np.frombuffer(hashes, dtype=np.uint32) for doc, hashes in rows}
 
     def index(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> None:
         self.db.executemany(
@@ -255,6 +325,27 @@ class SQLiteState:
             "INSERT OR REPLACE INTO shingles (doc, hashes) VALUES (?, ?)",
             (doc_id, shingles.astype(np.uint32).tobytes()),
         )
+
+    def settle(
+        self,
+        doc_id: str,
+        matched: Sequence[str],
+        best: Evidence | None,
+        abandoned: Sequence[str] = (),
+    ) -> Member | list[str]:
+        """Inside the decision's transaction: every matched page is decided already."""
+        known = self.member(doc_id)
+        if known is not None:
+            return known
+        clusters = self.clusters_of(matched) if matched else {}
+        if not clusters or best is None:
+            self.new_cluster(doc_id)
+            member = Member(doc_id, doc_id, "kept")
+        else:
+            cluster = self.merge(sorted(set(clusters.values())))
+            member = Member(doc_id, cluster, "copy", best.similarity, best.containment, best.method)
+        self.join(member)
+        return member
 
     def record(self, record: dict[str, Any]) -> None:
         values = [record.get(name) for name in RECORD_FIELDS]
@@ -352,7 +443,10 @@ class SQLiteState:
         row = self.db.execute("SELECT at, run FROM seen WHERE url = ?", (url,)).fetchone()
         return (float(row[0]), row[1]) if row else None
 
-    def mark_seen(self, url: str, doc: str | None, run: str | None, at: float) -> None:
+    def mark_seen(
+        self, url: str, doc: str | None, run: str | None, at: float, ttl: float | None = None
+    ) -> None:
+        """`ttl` is not kept: `expire_seen` deletes old marks when a run starts."""
         self.db.execute(
             "INSERT OR REPLACE INTO seen (url, doc, run, at) VALUES (?, ?, ?, ?)",
             (url, doc, run, at),
@@ -361,14 +455,18 @@ class SQLiteState:
     def expire_seen(self, before: float) -> int:
         return self.db.execute("DELETE FROM seen WHERE at < ?", (before,)).rowcount
 
-    def begin_run(self, run: dict[str, Any]) -> None:
+    def begin_run(self, run: dict[str, Any]) -> bool:
+        """Register a run, False if its id is taken; `host` is this machine's name unless
+        the run gives one."""
         values = [run.get(name) for name in RUN_FIELDS]
         values[RUN_FIELDS.index("files")] = run.get("files") or "[]"
-        self.db.execute(
-            f"INSERT INTO runs ({', '.join(RUN_FIELDS)}) "
+        values[RUN_FIELDS.index("host")] = run.get("host") or socket.gethostname()
+        cursor = self.db.execute(
+            f"INSERT OR IGNORE INTO runs ({', '.join(RUN_FIELDS)}) "
             f"VALUES ({', '.join('?' * len(RUN_FIELDS))})",
             values,
         )
+        return cursor.rowcount == 1
 
     def update_run(self, run_id: str, **fields: Any) -> None:
         names = [name for name in RUN_FIELDS if name in fields and name != "id"]
@@ -426,7 +524,11 @@ def open_state(url: str) -> StateStore:
         if not path:
             path = urlsplit(DEFAULT_STATE_URL).path[1:]
         return SQLiteState(Path(path))
-    raise StateError(f"unsupported STATE_URL {url!r}: use sqlite:///PATH")
+    if parts.scheme in {"redis", "rediss"}:
+        from crawler.redis_state import RedisState
+
+        return RedisState.from_url(url)
+    raise StateError(f"unsupported STATE_URL {url!r}: use sqlite:///PATH or redis://HOST:PORT/DB")
 
 
 _stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()

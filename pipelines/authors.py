@@ -11,7 +11,7 @@ in order of reliability, a more complete source winning where it agrees with a b
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -318,7 +318,7 @@ class _Site:
 def choose_authors(
     tree: html.HtmlElement,
     declared: PageMetadata,
-    extracted: str | None,
+    extracted: Callable[[], str | None],
     site_name: str | None,
     site: str,
 ) -> list[str]:
@@ -339,7 +339,7 @@ def choose_authors(
 def _choose(
     tree: html.HtmlElement,
     declared: PageMetadata,
-    extracted: str | None,
+    extracted: Callable[[], str | None],
     marked: list[list[str]],
     where: _Site,
 ) -> list[str]:
@@ -354,7 +354,7 @@ def _choose(
     # Trafilatura reads the same metadata: what was rejected there stays rejected.
     rejected = {fold(piece) for raw in declared.authors for piece in _PIECES.split(raw)}
     extracted_names = [
-        name for name in people((extracted or "").split(";"), where) if fold(name) not in rejected
+        name for name in people((extracted() or "").split(";"), where) if fold(name) not in rejected
     ]
     if groups:  # the marked byline trafilatura agrees with, else the first
         return next((g for g in groups if not _disjoint(g, extracted_names)), groups[0])

@@ -8,16 +8,29 @@ copies padded with a promo paragraph). The first article of a story to be indexe
 one kept; later copies point at it. Each story is a cluster in the state store; a page
 that matches pages of two clusters joins them, so the clusters do not depend on the
 order in which pages arrive (records already written stay as they were).
+
+Many crawler processes may decide against one shared state at once (`STATE_URL` on
+Redis). The decision is then three steps, two of them atomic in the store: `claim` numbers
+and indexes the page and returns the earlier pages sharing a band (a page with none
+founds its story right there); they are judged here; `settle` writes the decision. Of two
+copies decided at the same moment, the later one always sees the earlier, so exactly one
+is kept. If a matched page is claimed but not yet settled by another process, this one
+waits for it (pages only wait on lower numbers, so never in a circle), at most
+`SETTLE_WAIT` seconds, after which it is taken as absent and no one waits for it again.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+import logging
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Match, Page
-from crawler.state import Member, StateStore, state_for
+from crawler.state import Evidence, Member, StateStore, state_for
 from pipelines.fingerprint import Fingerprint, Fingerprinter, overlap
 
 if TYPE_CHECKING:
@@ -26,14 +39,13 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
+__all__ = ["CollapsePipeline", "Collapser", "Evidence"]
 
-class Evidence(NamedTuple):
-    """Why a page is taken for a copy of an indexed page."""
+logger = logging.getLogger(__name__)
 
-    doc: str
-    similarity: float
-    containment: float
-    method: str
+SETTLE_WAIT = 5.0  # longest wait for a matched page another process has not settled
+SETTLE_POLL = 0.002  # first pause before asking again; doubles up to SETTLE_POLL_MAX
+SETTLE_POLL_MAX = 0.05
 
 
 class Collapser:
@@ -67,21 +79,35 @@ class Collapser:
         which pages arrive.
         """
         with self.store.transaction():
-            known = self.store.member(doc_id)
-            if known is not None:
-                return self._match(known)
-            matches = self._matches(doc_id, fingerprint)
-            self.store.index(doc_id, fingerprint.band_keys, fingerprint.shingles)
-            if not matches:
-                self.store.new_cluster(doc_id)
-                self.store.join(Member(doc_id, doc_id, "kept"))
-                return None
-            clusters = self.store.clusters_of([m.doc for m in matches])
-            cluster = self.store.merge(sorted(set(clusters.values())))
-            best = max(matches, key=lambda m: (m.similarity, m.containment))
-            member = Member(doc_id, cluster, "copy", best.similarity, best.containment, best.method)
-            self.store.join(member)
-            return self._match(member)
+            claim = self.store.claim(doc_id, fingerprint.band_keys, fingerprint.shingles)
+            if claim.known is not None:  # decided before: the same answer, indexed once
+                return self._match(claim.known)
+            matches = self._matches(fingerprint.shingles, [doc for doc, _ in claim.candidates])
+            return self._match(self._settle(doc_id, matches))
+
+    def _settle(self, doc_id: str, matches: list[Evidence]) -> Member:
+        """Write the decision, waiting (bounded) for matched pages not yet decided."""
+        absent: set[str] = set()
+        deadline = time.monotonic() + SETTLE_WAIT
+        pause = SETTLE_POLL
+        while True:
+            live = [m for m in matches if m.doc not in absent]
+            best = max(live, key=lambda m: (m.similarity, m.containment)) if live else None
+            settled = self.store.settle(doc_id, [m.doc for m in live], best, sorted(absent))
+            if isinstance(settled, Member):
+                return settled
+            if time.monotonic() >= deadline:
+                logger.warning(
+                    "Deciding %s without %s: claimed by another process that did not "
+                    "decide within %g s (killed?)",
+                    doc_id,
+                    ", ".join(settled),
+                    SETTLE_WAIT,
+                )
+                absent.update(settled)
+                continue
+            time.sleep(pause)
+            pause = min(pause * 2, SETTLE_POLL_MAX)
 
     def _match(self, member: Member) -> Match | None:
         """The copy's match, pointing at the article its cluster kept."""
@@ -94,19 +120,20 @@ class Collapser:
             member.method or "",
         )
 
-    def _matches(self, doc_id: str, fingerprint: Fingerprint) -> list[Evidence]:
-        """Indexed pages this text copies or is copied by, each with its evidence."""
+    def _matches(self, shingles: np.ndarray, candidates: Sequence[str]) -> list[Evidence]:
+        """Candidates this text copies or is copied by, each with its evidence."""
         found = []
-        for candidate in self.store.candidates(fingerprint.band_keys):
-            stored = self.store.shingles(candidate) if candidate != doc_id else None
+        stored_by_doc = self.store.shingles(candidates) if candidates else {}
+        for candidate in candidates:
+            stored = stored_by_doc.get(candidate)
             if stored is None:
                 continue
-            jaccard, contained = overlap(fingerprint.shingles, stored)
+            jaccard, contained = overlap(shingles, stored)
             if jaccard >= self.similarity:
                 method = "jaccard"
             elif (
                 contained >= self.containment
-                and min(len(stored), len(fingerprint.shingles)) >= self.min_shingles
+                and min(len(stored), len(shingles)) >= self.min_shingles
             ):
                 method = "containment"
             else:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.ages import age_setting
 from crawler.items import Article, Copy, Document, Page
 from crawler.runs import run_for
 from crawler.state import StateStore, state_for
@@ -85,15 +86,20 @@ class Unchanged(DropItem):
 class StorePipeline:
     """Emits the output record and keeps its summary row in the state store."""
 
-    def __init__(self, store: StateStore, stats: StatsCollector, run: str):
+    def __init__(
+        self, store: StateStore, stats: StatsCollector, run: str, seen_ttl: float | None = None
+    ):
         self.store = store
         self.stats = stats
         self.run = run
+        self.seen_ttl = seen_ttl  # seen marks expire after SEEN_EXPIRE_AFTER
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(state_for(crawler), crawler.stats, run_for(crawler).id)
+        expire = age_setting("SEEN_EXPIRE_AFTER", crawler.settings.get("SEEN_EXPIRE_AFTER"))
+        ttl = expire.total_seconds() if expire else None
+        return cls(state_for(crawler), crawler.stats, run_for(crawler).id, ttl)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -120,6 +126,6 @@ class StorePipeline:
             now = time.time()
             for url in dict.fromkeys([*item.requested, record.url, item.canonical_url or ""]):
                 if url:
-                    self.store.mark_seen(url, record.id, self.run, now)
+                    self.store.mark_seen(url, record.id, self.run, now, ttl=self.seen_ttl)
         self.stats.inc_value("newsfold/copies" if kind == "copy" else "newsfold/articles")
         return record

@@ -308,3 +308,31 @@ def story_web(stories: int, copies: int = 0) -> dict[str, str | bytes]:
         [f"http://mirror.test/copy-{n}.html" for n in range(copies)]
     )
     return files
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[Any]:
+    """A fresh `redis-server` on a free loopback port (see `tests.redis_server`)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh state of each backend, by its `STATE_URL` (reopen it with `open_state`)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/state.sqlite"
+    return str(request.getfixturevalue("redis_server").url)
+
+
+@pytest.fixture
+def store(state_url: str) -> Iterator[Any]:
+    """An open state store of each backend, closed after the test."""
+    from crawler.state import open_state
+
+    opened = open_state(state_url)
+    yield opened
+    opened.close()

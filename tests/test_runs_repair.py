@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
 from datetime import datetime
 
 from crawler.runs import begin, complete_lines, part_path, publish, run_name
-from crawler.state import SQLiteState
+from crawler.state import open_state
 
 
 def test_run_names_are_the_run_time_made_unique():
@@ -36,8 +39,8 @@ def test_publish_replaces_or_appends_in_one_step(tmp_path):
     assert final.read_text() == "newer\n"
 
 
-def test_a_new_run_repairs_a_killed_one(tmp_path):
-    store = SQLiteState(tmp_path / "s.sqlite")
+def test_a_new_run_repairs_a_killed_one(tmp_path, state_url):
+    store = open_state(state_url)
     killed = begin(store, "feeds", wait=0)
     final = tmp_path / "output" / f"articles-{killed.id}.jsonl"
     final.parent.mkdir()
@@ -52,7 +55,7 @@ def test_a_new_run_repairs_a_killed_one(tmp_path):
     part_path(final).write_bytes(b'{"id": "a"}\n{"id": "b", "ti')
     store.close()  # as the kill would have released the lock
 
-    store = SQLiteState(tmp_path / "s.sqlite")
+    store = open_state(state_url)
     current = begin(store, "feeds", wait=0)
     assert current.id != killed.id
     (report,) = current.repaired
@@ -69,3 +72,29 @@ def test_a_new_run_repairs_a_killed_one(tmp_path):
     assert statuses == {killed.id: "killed", current.id: "running"}
     assert json.loads(store.runs()[0]["files"])[0]["path"] == str(final)
     store.close()
+
+
+def test_workers_sharing_a_state_repair_only_dead_runs_of_their_own_host(redis_server):
+    store = open_state(redis_server.url)
+    dead_pid = _exited_pid()
+    runs = {
+        "live-here": {"pid": os.getppid(), "host": socket.gethostname()},
+        "elsewhere": {"pid": dead_pid, "host": "another-machine"},
+        "dead-here": {"pid": dead_pid, "host": socket.gethostname()},
+    }
+    for name, run in runs.items():
+        assert store.begin_run({"id": name, "status": "running", **run})
+    assert not store.begin_run({"id": "dead-here", "status": "running"})  # ids are unique
+    current = begin(store, "feeds", wait=0)
+    assert [report["run"] for report in current.repaired] == ["dead-here"]
+    statuses = {run["id"]: run["status"] for run in store.runs()}
+    assert statuses["live-here"] == statuses["elsewhere"] == "running"
+    assert statuses["dead-here"] == "killed"
+    store.close()
+
+
+def _exited_pid() -> int:
+    """The pid of a child that has exited and been reaped."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

@@ -1,7 +1,9 @@
+"""The state primitives, one body for each backend (`store`/`state_url` run on SQLite and Redis)."""
+
 import numpy as np
 import pytest
 
-from crawler.state import SQLiteState, StateError, StateLocked, open_state
+from crawler.state import Evidence, Member, SQLiteState, StateError, StateLocked, open_state
 
 
 def test_open_state_urls(tmp_path, monkeypatch):
@@ -19,30 +21,92 @@ def test_open_state_urls(tmp_path, monkeypatch):
         open_state("mysql://x")
 
 
-def test_index_candidates_and_records_survive_reopening(tmp_path):
-    store = SQLiteState(tmp_path / "s.sqlite")
+def test_index_candidates_and_records_survive_reopening(state_url):
+    store = open_state(state_url)
     with store.transaction():
-        store.index("a", [1, 2, 3], np.array([5, 6, 7], dtype=np.uint32))
-        store.index("b", [3, 4], np.array([8], dtype=np.uint32))
-        store.record({"id": "a", "kind": "article", "url": "http://x.test/a"})
+        store.record({"id": "a", "kind": "article", "url": "http://x.test/a", "text": "Text é"})
+    assert store.claim("a", [1, 2, 3], np.array([5, 6, 7], dtype=np.uint32)).candidates == []
+    b_seq, b_candidates, _ = store.claim("b", [3, 4], np.array([8], dtype=np.uint32))
+    c_seq, c_candidates, _ = store.claim("c", [3, 1, 9], np.array([9], dtype=np.uint32))
+    assert [doc for doc, _ in b_candidates] == ["a"]
+    assert [doc for doc, _ in c_candidates] == ["a", "b"]  # most shared bands first
+    assert all(seq < c_seq for _, seq in c_candidates) and b_seq < c_seq
     store.close()
-    store = SQLiteState(tmp_path / "s.sqlite")
-    assert store.candidates([3, 1]) == ["a", "b"]
-    assert store.candidates([9]) == []
-    shingles, document = store.shingles("a"), store.document("a")
-    assert shingles is not None and shingles.tolist() == [5, 6, 7]
-    assert store.shingles("zzz") is None
+    store = open_state(state_url)
+    d_candidates = store.claim("d", [9], np.array([1], dtype=np.uint32)).candidates
+    assert [doc for doc, _ in d_candidates] == ["c"]
+    assert store.claim("e", [42], np.array([1], dtype=np.uint32)).candidates == []
+    shingles, document = store.shingles(["a", "zzz"]), store.document("a")
+    assert shingles["a"].tolist() == [5, 6, 7] and "zzz" not in shingles
     assert document is not None and document["kind"] == "article"
+    assert document["text"] == "Text é" and document["title"] is None
+    assert store.document("zzz") is None
     store.close()
 
 
-def test_a_failed_transaction_leaves_nothing(tmp_path):
-    store = SQLiteState(tmp_path / "s.sqlite")
+def test_settle_founds_joins_and_merges_clusters(store):
+    for doc, bands in (("a", [1]), ("b", [2])):  # nothing before them: decided at once
+        assert store.claim(doc, bands, np.array([1], dtype=np.uint32)).known == Member(
+            doc, doc, "kept"
+        )
+    claim = store.claim("c", [1, 2, 3], np.array([1], dtype=np.uint32))
+    assert claim.known is None and sorted(doc for doc, _ in claim.candidates) == ["a", "b"]
+    assert store.settle("a", [], None) == Member("a", "a", "kept")
+    assert store.settle("b", [], None) == Member("b", "b", "kept")
+    evidence = Evidence("b", 0.8, 0.9, "jaccard")
+    joined = store.settle("c", ["b", "a"], evidence)
+    assert joined == Member("c", "a", "copy", 0.8, 0.9, "jaccard")  # "a" founded first
+    assert store.settle("c", [], None) == joined  # decided once
+    again = store.claim("c", [7], np.array([2], dtype=np.uint32))
+    assert again.known == joined and store.shingles(["c"])["c"].tolist() == [1]  # not redone
+    assert store.clusters_of(["a", "b", "c", "zzz"]) == {"a": "a", "b": "a", "c": "a"}
+    assert store.member("b") == Member("b", "a", "article")
+    assert store.member("zzz") is None and store.kept("a") == "a"
+    rows = list(store.cluster_rows(2))
+    assert [(r["cluster"], r["id"], r["relation"]) for r in rows] == [
+        ("a", "a", "kept"),
+        ("a", "b", "article"),
+        ("a", "c", "copy"),
+    ]
+    assert len(list(store.cluster_rows(4))) == 0
+
+
+def test_cluster_rows_carry_the_pages_records(store):
+    for doc in ("a", "b"):
+        store.claim(doc, [1], np.array([1], dtype=np.uint32))
+        with store.transaction():
+            store.record({"id": doc, "kind": "article", "url": f"u/{doc}", "site": "x.test"})
+    store.settle("a", [], None)
+    store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard"))
+    rows = list(store.cluster_rows(1))
+    assert [(r["id"], r["url"], r["site"], r["similarity"]) for r in rows] == [
+        ("a", "u/a", "x.test", None),
+        ("b", "u/b", "x.test", 1.0),
+    ]
+    assert set(rows[0]) == set(rows[1]) and rows[0]["kept"] == "a"
+
+
+def test_a_matched_page_not_yet_settled_is_reported_not_guessed(store):
+    for doc in ("z", "a", "b"):  # "a" and "b" have candidates, so wait to be settled
+        store.claim(doc, [1], np.array([1], dtype=np.uint32))
+    if isinstance(store, SQLiteState):  # one transaction a decision: nothing is ever pending
+        assert store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard")) == Member(
+            "b", "b", "kept"
+        )
+        return
+    assert store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard")) == ["a"]
+    assert store.member("b") is None
+    store.settle("a", [], None)
+    settled = store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard"))
+    assert settled == Member("b", "a", "copy", 1.0, 1.0, "jaccard")
+
+
+def test_a_failed_transaction_leaves_nothing(store):
     with pytest.raises(RuntimeError), store.transaction():
-        store.index("a", [1], np.array([5], dtype=np.uint32))
-        raise RuntimeError("crash in the middle of a decision")
-    assert store.candidates([1]) == []
-    store.close()
+        store.record({"id": "a", "kind": "article", "url": "u"})
+        store.mark_seen("http://x.test/a", "a", "r", at=1.0)
+        raise RuntimeError("crash in the middle of a write")
+    assert store.document("a") is None and store.seen("http://x.test/a") is None
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
@@ -52,22 +116,50 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
         SQLiteState(path)
 
 
-def test_seen_urls_are_marked_found_and_expire(tmp_path):
-    store = SQLiteState(tmp_path / "s.sqlite")
+def test_a_redis_that_is_not_there_is_a_clear_error(redis_server):
+    redis_server.stop()
+    with pytest.raises(StateError, match="cannot open state"):
+        open_state(redis_server.url)
+
+
+def test_seen_urls_are_marked_and_found(store):
     with store.transaction():
         store.mark_seen("http://x.test/old", "old", "run-1", at=100.0)
         store.mark_seen("http://x.test/new", None, "run-2", at=200.0)
     assert store.seen("http://x.test/old") == (100.0, "run-1")
-    assert store.seen("http://x.test/other") is None
-    with store.transaction():
-        assert store.expire_seen(before=150.0) == 1
-    assert store.seen("http://x.test/old") is None
     assert store.seen("http://x.test/new") == (200.0, "run-2")
+    assert store.seen("http://x.test/other") is None
+
+
+def test_seen_urls_expire(tmp_path, redis_server):
+    """SQLite deletes old marks when asked; on Redis each mark expires by itself."""
+    sqlite = SQLiteState(tmp_path / "s.sqlite")
+    with sqlite.transaction():
+        sqlite.mark_seen("http://x.test/old", "old", "run-1", at=100.0, ttl=50)
+        sqlite.mark_seen("http://x.test/new", None, "run-2", at=200.0, ttl=50)
+        assert sqlite.expire_seen(before=150.0) == 1
+    assert sqlite.seen("http://x.test/old") is None
+    assert sqlite.seen("http://x.test/new") == (200.0, "run-2")
+    sqlite.close()
+
+    import time
+
+    store = open_state(redis_server.url)
+    now = time.time()
+    with store.transaction():
+        store.mark_seen("http://x.test/old", "old", "run-1", at=now - 100, ttl=50)
+        store.mark_seen("http://x.test/new", None, "run-2", at=now, ttl=3600)
+        store.mark_seen("http://x.test/kept", None, "run-2", at=now)
+    assert store.seen("http://x.test/old") is None
+    assert store.seen("http://x.test/new") == (now, "run-2")
+    client = redis_server.client()
+    ttls = sorted(client.pttl(key) for key in client.scan_iter("newsfold:u:*"))
+    assert ttls[0] == -1  # no ttl given: kept
+    assert 3_500_000 < ttls[1] <= 3_600_000
     store.close()
 
 
-def test_undeliver_forgets_only_the_records_a_run_did_not_write(tmp_path):
-    store = SQLiteState(tmp_path / "s.sqlite")
+def test_undeliver_forgets_only_the_records_a_run_did_not_write(store):
     with store.transaction():
         for doc in ("a", "b", "c"):
             store.record({"id": doc, "kind": "article", "url": doc, "digest": "d", "run": "r1"})
@@ -79,17 +171,34 @@ def test_undeliver_forgets_only_the_records_a_run_did_not_write(tmp_path):
     b, z = store.document("b"), store.document("z")
     assert b is not None and b["digest"] is None and b["run"] is None
     assert z is not None and z["digest"] == "d"
-    store.close()
 
 
-def test_runs_are_registered_and_updated(tmp_path):
-    store = SQLiteState(tmp_path / "s.sqlite")
+def test_runs_are_registered_and_updated(store):
     with store.transaction():
         store.begin_run({"id": "r1", "pid": 1, "spider": "feeds", "status": "running"})
         store.update_run("r1", status="finished", ended="later")
-    assert store.runs(status="running") == []
-    (run,) = store.runs()
+        store.begin_run({"id": "r2", "pid": 2, "spider": "feeds", "status": "running"})
+    assert [run["id"] for run in store.runs(status="running")] == ["r2"]
+    run = store.runs()[0]
     assert run["status"] == "finished" and run["ended"] == "later" and run["files"] == "[]"
+    assert run["pid"] == 1 and run["host"]  # this machine, so repair can tell hosts apart
+
+
+def test_site_blocks_are_counted(store):
+    with store.transaction():
+        store.add_blocks("x.test", [1, 2])
+        store.add_blocks("x.test", [2])
+        store.add_blocks("y.test", [2])
+    assert store.block_pages("x.test", [1, 2, 3]) == {1: 1, 2: 2}
+    assert store.block_pages("x.test", []) == {}
+
+
+def test_the_index_remembers_its_parameters(state_url):
+    store = open_state(state_url)
+    store.check_params({"num_perm": 128})
+    store.check_params({"num_perm": 128})
+    with pytest.raises(StateError, match="built with"):
+        store.check_params({"num_perm": 64})
     store.close()
 
 
@@ -102,3 +211,16 @@ def test_the_lock_is_held_until_close(tmp_path):
     first.close()
     second.lock(wait=0)
     second.close()
+
+
+def test_redis_workers_share_the_state_without_a_lock(redis_server):
+    first, second = open_state(redis_server.url), open_state(redis_server.url)
+    first.lock(wait=0)
+    second.lock(wait=0)
+    first.claim("a", [1], np.array([1], dtype=np.uint32))
+    found = second.claim("b", [1], np.array([1], dtype=np.uint32)).candidates
+    assert [doc for doc, _ in found] == ["a"]
+    other = open_state(redis_server.url + "?prefix=other")
+    assert other.claim("c", [1], np.array([1], dtype=np.uint32)).candidates == []
+    for store in (first, second, other):
+        store.close()

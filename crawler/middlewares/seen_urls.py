@@ -50,6 +50,7 @@ class SeenUrlsMiddleware(BaseSpiderMiddleware):
         revisit = age_setting("REVISIT_AFTER", settings.get("REVISIT_AFTER"))
         self.revisit = revisit.total_seconds() if revisit else None
         expire = age_setting("SEEN_EXPIRE_AFTER", settings.get("SEEN_EXPIRE_AFTER"))
+        self.expire = expire.total_seconds() if expire else None
         if expire is not None:
             with store.transaction():
                 expired = store.expire_seen(time.time() - expire.total_seconds())
@@ -93,4 +94,4 @@ class SeenUrlsMiddleware(BaseSpiderMiddleware):
         now = time.time()
         with self.store.transaction():
             for url in requested_urls(response):
-                self.store.mark_seen(url, None, self.run, now)
+                self.store.mark_seen(url, None, self.run, now, ttl=self.expire)

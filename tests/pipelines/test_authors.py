@@ -19,16 +19,19 @@ def choose(
     site_name: str | None = "The Daily",
     site: str = "daily.test",
 ) -> list[str]:
-    return choose_authors(tree, PageMetadata(authors=declared or []), extracted, site_name, site)
+    declared_meta = PageMetadata(authors=declared or [])
+    return choose_authors(tree, declared_meta, lambda: extracted, site_name, site)
 
 
 def test_declared_authors_without_the_site_itself():
     declared = PageMetadata(authors=["Amina Diallo", "The Daily", "Amina  Diallo"])
-    assert choose_authors(TREE, declared, None, "The Daily", "daily.test") == ["Amina Diallo"]
+    assert choose_authors(TREE, declared, lambda: None, "The Daily", "daily.test") == [
+        "Amina Diallo"
+    ]
 
 
 def test_extracted_byline_when_nothing_is_declared():
-    names = choose_authors(TREE, PageMetadata(), "Ali Ba; Eve Li", None, "daily.test")
+    names = choose_authors(TREE, PageMetadata(), lambda: "Ali Ba; Eve Li", None, "daily.test")
     assert names == ["Ali Ba", "Eve Li"]
 
 

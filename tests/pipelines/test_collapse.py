@@ -1,8 +1,9 @@
-"""The collapse decision on each copy kind and on hard negatives, against a real SQLite state."""
+"""The collapse decision on each copy kind and on hard negatives, against a real state of
+each backend (SQLite, and Redis on a real server)."""
 
 import pytest
 
-from crawler.state import SQLiteState
+from crawler.state import open_state
 from pipelines.collapse import Collapser
 from pipelines.fingerprint import Fingerprinter
 from tests.conftest import prose
@@ -11,14 +12,12 @@ ORIGINAL = prose(1, paragraphs=12)
 
 
 @pytest.fixture
-def collapser(tmp_path):
-    store = SQLiteState(tmp_path / "state.sqlite")
+def collapser(store):
     collapser = Collapser(
         store, Fingerprinter(128, 0.4, 0.5), similarity=0.7, containment=0.85, min_shingles=40
     )
     assert collapser.decide("original", "\n\n".join(ORIGINAL)) is None
-    yield collapser
-    store.close()
+    return collapser
 
 
 @pytest.mark.parametrize(
@@ -59,18 +58,16 @@ def test_a_page_seen_again_keeps_its_decision(collapser):
     assert again == match
 
 
-def test_settings_that_do_not_fit_the_index_are_refused(tmp_path):
+def test_settings_that_do_not_fit_the_index_are_refused(store):
     from crawler.state import StateError
 
-    store = SQLiteState(tmp_path / "s.sqlite")
     Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40)
     with pytest.raises(StateError, match="built with"):
         Collapser(store, Fingerprinter(64, 0.4, 0.5), 0.7, 0.85, 40)
 
 
-def test_a_page_bridging_two_clusters_joins_them(tmp_path):
+def test_a_page_bridging_two_clusters_joins_them(store):
     """Excerpt and edited copy do not match each other; the full story matches both."""
-    store = SQLiteState(tmp_path / "bridge.sqlite")
     collapser = Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40)
     excerpt = "\n\n".join(ORIGINAL[:5])
     edited = "\n\n".join([ORIGINAL[0], *ORIGINAL[5:]])  # lead kept, the excerpt's body dropped
@@ -85,10 +82,9 @@ def test_a_page_bridging_two_clusters_joins_them(tmp_path):
     }
     member = store.member("edited")
     assert member is not None and member.relation == "article"  # written before the join
-    store.close()
 
 
-def test_the_clusters_do_not_depend_on_the_order(tmp_path):
+def test_the_clusters_do_not_depend_on_the_order(state_url):
     pages = {
         "full": ORIGINAL,
         "excerpt": ORIGINAL[:5],
@@ -98,7 +94,9 @@ def test_the_clusters_do_not_depend_on_the_order(tmp_path):
     }
     partitions = []
     for n, order in enumerate([list(pages), list(reversed(pages)), sorted(pages)]):
-        store = SQLiteState(tmp_path / f"order{n}.sqlite")
+        store = open_state(
+            f"{state_url}{n}" if "sqlite" in state_url else f"{state_url}?prefix=o{n}"
+        )
         collapser = Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40)
         for name in order:
             collapser.decide(name, "\n\n".join(pages[name]))

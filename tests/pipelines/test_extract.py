@@ -1,11 +1,14 @@
+import asyncio
+import copy
 import gzip
 import json
 from pathlib import Path
 
 import pytest
+from scrapy.utils.test import get_crawler
 
-from crawler.items import Hints, Page
-from pipelines.extract import extract_document, linked_fraction
+from crawler.items import Document, Hints, Page
+from pipelines.extract import ExtractPipeline, Unparseable, extract_document, linked_fraction
 from tests.conftest import SAMPLE_SITES, article_page, prose
 
 FUNDUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fundus-news-pages"
@@ -122,3 +125,32 @@ def test_a_comment_inside_a_paragraph_does_not_cut_the_text():
     paragraphs[-1] = paragraphs[-1][:60] + "<!-- ad slot -->" + paragraphs[-1][60:]
     doc = extract_document(make_page(article_page("A", paragraphs)))
     assert doc.text.splitlines()[-1] == prose(6)[-1]
+
+
+def test_worker_processes_give_the_same_documents_as_the_crawl_process():
+    """EXTRACT_WORKERS only moves extraction to other processes; the result is the same."""
+    bodies = [path.read_bytes() for path in sorted(SAMPLE_SITES.rglob("*.html"))]
+    bodies += [gzip.decompress(p.read_bytes()) for p in sorted(FUNDUS.glob("*/*.html.gz"))[:40]]
+    bodies.append(b"<html>" + b"<div>" * 100_000 + b"deep</html>")  # refused alike
+    pages = [
+        make_page(body, url=f"https://site{n}.test/story-{n}") for n, body in enumerate(bodies)
+    ]
+
+    async def through(pipeline: ExtractPipeline) -> list[Document | str]:
+        pipeline.open_spider()
+        results: list[Document | str] = []
+        for page in pages:
+            try:
+                results.append((await pipeline.process_item(copy.deepcopy(page))).doc)
+            except Unparseable as refused:
+                results.append(refused.detail)
+        pipeline.close_spider()
+        return results
+
+    stats = get_crawler().stats
+    assert stats is not None
+    in_process = asyncio.run(through(ExtractPipeline(stats, workers=0)))
+    in_workers = asyncio.run(through(ExtractPipeline(stats, workers=2)))
+    assert len(in_process) == len(pages) >= 20
+    assert in_workers == in_process
+    assert isinstance(in_process[-1], str) and "depth" in in_process[-1]

@@ -1,0 +1,67 @@
+"""Stop a crawl whose Redis stayed unreachable, with its own exit code.
+
+The Redis clients retry through an outage for `REDIS_RETRY_FOR` seconds
+(`crawler.redisconn`). When they give up, this extension closes the spider, records
+`newsfold/state_unreachable` (so `scrapy crawl` exits with code 7) and says what it
+means: records already written stay written; a page whose record was not committed is
+not marked seen, so the next run fetches it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import reactor
+
+from crawler.frontier import frontier_url
+from crawler.redisconn import Outage, process_outage, redacted
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+STAT = "newsfold/state_unreachable"
+REASON = "redis_unreachable"
+
+
+class RedisOutage:
+    def __init__(self, crawler: Crawler, outage: Outage):
+        self.crawler = crawler
+        self.outage = outage
+        self.stopping = False
+        outage.on_give_up(self.gave_up)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        state = settings.get("STATE_URL") or ""
+        if frontier_url(settings) is None and not state.startswith(("redis", "unix")):
+            raise NotConfigured("neither the state nor the frontier is in Redis")
+        return cls(crawler, process_outage(settings.getfloat("REDIS_RETRY_FOR")))
+
+    def gave_up(self, outage: Outage) -> None:
+        """Called where a Redis command gave up, maybe deep in a pipeline: stop soon."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(STAT, 1)
+        reactor.callFromThread(self.stop)
+
+    def stop(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        logger.error(
+            "Stopping: Redis at %s was unreachable for more than REDIS_RETRY_FOR=%g s. "
+            "Records written so far are kept; pages not yet written are not marked seen "
+            "and will be fetched by the next run.",
+            redacted(self.outage.url),
+            self.outage.retry_for,
+        )
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=REASON))
