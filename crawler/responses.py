@@ -177,7 +177,9 @@ CHALLENGE_MARKUP = (
     "gokuprops",
     "/_sec/cp_challenge/",
 )
-CHALLENGE_MAX_BYTES = 512 * 1024  # challenge pages are small; an article page can be big
+# Challenge pages are small (a few kilobytes to a few tens); article pages are mostly far
+# bigger, and scanning those for markers was the crawl process's largest cost.
+CHALLENGE_MAX_BYTES = 128 * 1024
 CHALLENGE_TITLE_CHARS = 60  # a challenge title is the phrase and little more
 # Visible characters: a challenge page says a sentence or two. A phrase in the text is
 # the weakest sign (an article may quote one), so it must stand nearly alone.
