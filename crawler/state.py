@@ -113,6 +113,7 @@ class StateStore(Protocol):
     def lock(self, wait: float) -> bool:
         """Take the state for this run; True when that excludes every other run."""
         ...
+
     def check_params(self, params: dict[str, Any]) -> None: ...
     def claim(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> Claim:
         """Number and index the page in one atomic step; the pages before it sharing a band.

@@ -11,6 +11,8 @@ import copy
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from functools import cached_property
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+PARENT_CHECK_SECONDS = 1.0  # how often a worker process checks that the crawl is alive
 BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 # Comments and processing instructions go at parse time: left in, trafilatura drops the
 # text that follows a comment inside a paragraph.
@@ -205,6 +208,24 @@ def extract_or_refuse(page: Page) -> Document | str:
         return "nested too deep to extract"
 
 
+def exit_with(crawl_pid: int) -> None:
+    """Worker initializer: leave when the crawl process is gone.
+
+    A crawl killed with SIGKILL cannot stop its pool; its workers (children of the
+    forkserver, which they keep alive) would wait for work for ever.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(crawl_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="newsfold-exit-with-crawl", daemon=True).start()
+
+
 class ExtractPipeline:
     """Turns each fetched `Page` into a `Document`; counts pages that yield no text.
 
@@ -232,7 +253,9 @@ class ExtractPipeline:
             # threads and sockets, with the extraction modules imported once.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),)
+            )
 
     def close_spider(self) -> None:
         if self.pool is not None:
