@@ -6,7 +6,8 @@ they compress about as well as prose; one in ten a lightly edited copy of an ear
 fingerprints them, then times, given the signatures:
 
 - newsfold on Redis: `Collapser.decide_fingerprint` (one round trip for a page with no
-  candidates; claim, candidates' shingles, settle for the others);
+  candidates; claim, candidates' shingles, settle for the others), one decision at a
+  time, then by `DECIDE_THREADS` threads at once as the collapse pipeline runs them;
 - newsfold on SQLite, the same decisions, for comparison;
 - plain datasketch `MinHashLSH` with Redis storage, query then insert per article, on the
   same full-text signatures, for `--plain` articles (it is slow).
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -74,12 +76,22 @@ def collapser(store: StateStore, fingerprinter: Fingerprinter) -> Collapser:
     )
 
 
-def decide_all(store: StateStore, fingerprinter: Fingerprinter, prints: list[Fingerprint]) -> float:
-    """Decisions per second, all `prints` decided in order."""
+def decide_all(
+    store: StateStore, fingerprinter: Fingerprinter, prints: list[Fingerprint], threads: int = 0
+) -> float:
+    """Decisions per second, all `prints` decided in order, or by `threads` threads at once
+    (as `CollapsePipeline` decides on Redis)."""
     deciding = collapser(store, fingerprinter)
     started = time.perf_counter()
-    for n, fingerprint in enumerate(prints):
-        deciding.decide_fingerprint(f"{n:024x}", fingerprint)
+    if threads:
+        with ThreadPoolExecutor(threads) as pool:
+            for _ in pool.map(
+                deciding.decide_fingerprint, (f"{n:024x}" for n in range(len(prints))), prints
+            ):
+                pass
+    else:
+        for n, fingerprint in enumerate(prints):
+            deciding.decide_fingerprint(f"{n:024x}", fingerprint)
     return len(prints) / (time.perf_counter() - started)
 
 
@@ -140,6 +152,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--plain", type=int, default=2_000)
     args = parser.parse_args()
+    threads = DEFAULTS["DECIDE_THREADS"]
     fingerprinter = Fingerprinter(
         num_perm=DEFAULTS["DEDUP_NUM_PERM"],
         threshold=DEFAULTS["DEDUP_LSH_THRESHOLD"],
@@ -164,6 +177,10 @@ def main() -> int:
             empty = server.used_memory()
             redis_rate = decide_all(store, fingerprinter, prints)
             indexed = server.used_memory()
+            server.client().flushall()
+            threaded_store = open_state(server.url)
+            threaded_rate = decide_all(threaded_store, fingerprinter, prints, threads)
+            threaded_store.close()
             store_records(store, texts)
             recorded = server.used_memory()
             store.close()
@@ -177,6 +194,7 @@ def main() -> int:
             server.stop()
     print(f"decisions per second, one process (signature given, {len(prints):,} decisions):")
     print(f"  newsfold on Redis:                    {redis_rate:8,.0f}")
+    print(f"  ... {threads} threads, as in a crawl:          {threaded_rate:8,.0f}")
     print(f"  newsfold on SQLite:                   {sqlite_rate:8,.0f}")
     print(
         f"  plain MinHashLSH on Redis ({min(args.plain, len(prints)):,}):      {plain_rate:8,.0f}"

@@ -48,20 +48,35 @@ SETTINGS = {
 }
 
 
-def crawl(workers: int, work: Path, proxy: str, redis_url: str) -> dict[str, Any]:
-    """`workers` processes of `scrapy crawl feeds` at once; their pages and timings."""
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far (Linux `/proc`)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def redis_cpu(redis: RedisServer) -> float:
+    info = redis.client().info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def crawl(
+    workers: int, work: Path, proxy: str, redis: RedisServer, server_pid: int
+) -> dict[str, Any]:
+    """`workers` processes of `scrapy crawl feeds` at once; their pages and timings, and
+    the CPU the web server and Redis used meanwhile (they share the cores)."""
     feeds = ",".join(f"http://{site.host}/feed.xml" for site in SITES)
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "http_proxy": proxy}
     env["PYTHONPATH"] = str(ROOT)
     processes = []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    others = cpu_seconds(server_pid), redis_cpu(redis)
     began = time.perf_counter()
     for n in range(workers):
         workdir = work / f"worker-{n}"
         workdir.mkdir(parents=True)
         settings = {
             **SETTINGS,
-            "STATE_URL": redis_url,
+            "STATE_URL": redis.url,
             "STATS_FILE": str(workdir / "stats.json"),
             "LOG_FILE": str(workdir / "crawl.log"),
         }
@@ -73,6 +88,7 @@ def crawl(workers: int, work: Path, proxy: str, redis_url: str) -> dict[str, Any
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    server_cpu, store_cpu = cpu_seconds(server_pid) - others[0], redis_cpu(redis) - others[1]
     stats = [json.loads((work / f"worker-{n}" / "stats.json").read_text()) for n in range(workers)]
     start = min(datetime.fromisoformat(s["start_time"]) for s in stats)
     finish = max(datetime.fromisoformat(s["finish_time"]) for s in stats)
@@ -84,6 +100,8 @@ def crawl(workers: int, work: Path, proxy: str, redis_url: str) -> dict[str, Any
         "crawl": (finish - start).total_seconds(),
         "wall": wall,
         "cpu": cpu,
+        "server cpu": server_cpu,
+        "redis cpu": store_cpu,
         "load": os.getloadavg()[0],
     }
 
@@ -107,7 +125,7 @@ def main() -> int:
             for workers in (1, 2):
                 client.flushall()
                 empty = redis.used_memory()
-                results[workers] = crawl(workers, work / f"run-{workers}", proxy, redis.url)
+                results[workers] = crawl(workers, work / f"run-{workers}", proxy, redis, server.pid)
                 if workers == 1:
                     indexed = results[1]["pages"]
                     grown = redis.used_memory() - empty
@@ -123,7 +141,8 @@ def main() -> int:
             f"({result['crawl']:.1f} s), {result['pages'] / result['wall']:.1f} pages/s "
             f"wall clock ({result['wall']:.1f} s); the workers used {result['cpu']:.1f} "
             f"CPU-seconds, {result['pages'] / result['cpu']:.1f} pages per CPU-second; "
-            f"load average {result['load']:.2f}"
+            f"meanwhile the web server used {result['server cpu']:.1f} and Redis "
+            f"{result['redis cpu']:.1f} CPU-seconds; load average {result['load']:.2f}"
         )
     speedup = (results[2]["pages"] / results[2]["crawl"]) / (
         results[1]["pages"] / results[1]["crawl"]

@@ -37,6 +37,7 @@ import hashlib
 import json
 import math
 import socket
+import threading
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -96,10 +97,10 @@ end
 redis.call('SET', KEYS[3], ARGV[3])
 local call, sub, unpack4 = redis.call, string.sub, struct.unpack
 local own = struct.pack('<I4', seq)
-local hits, order = {}, {}
+local hits, order, bucketed = {}, {}, p .. ':b:'
 for i = 1, #bands, 8 do
   local field = sub(bands, i, i + 7)
-  local bucket = p .. ':b:' .. (unpack4('<I4', field) % buckets)
+  local bucket = bucketed .. (unpack4('<I4', field) % buckets)
   -- Most bands are new: one call indexes them. A band seen before is read, then extended.
   if call('HSETNX', bucket, field, own) == 0 then
     local packed = call('HGET', bucket, field)
@@ -246,9 +247,11 @@ class RedisState:
     """The state store on one Redis server, for many workers at once."""
 
     def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX, buckets: int = 0):
-        self.db = client
         self.prefix = prefix
-        self._queue: Pipeline | None = None
+        self._pool = client.connection_pool
+        self._local = threading.local()  # each thread's client and open transaction
+        self._local.db = client
+        self._clients = [client]
         try:
             client.ping()
         except redis.RedisError as error:
@@ -274,16 +277,55 @@ class RedisState:
         prefix = options.pop("prefix", DEFAULT_PREFIX)
         buckets = int(options.pop("buckets", 0))
         plain = urlunsplit(parts._replace(query=urlencode(options)))
-        try:
-            client = redis_client(plain)
+        try:  # a single-connection client connects at once
+            client = redis_client(plain, single_connection=True)
         except ValueError as error:
             raise StateError(f"cannot open state {url}: {error}") from error
+        except redis.RedisError as error:
+            raise StateError(f"cannot open state on Redis: {error}") from error
         return cls(client, prefix, buckets)
+
+    concurrent = True  # safe to call from several threads at once (see `db`)
+
+    @property
+    def db(self) -> redis.Redis:
+        """This thread's client, with a connection of its own from the shared pool.
+
+        Collapse decisions run in threads (`CollapsePipeline`) so that the event loop is
+        not held while Redis answers; one connection per thread lets their round trips
+        overlap, and saves a pool checkout per command.
+        """
+        db: redis.Redis | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = redis.Redis(
+                connection_pool=self._pool, single_connection_client=True
+            )
+            self._clients.append(db)
+        return db
+
+    @property
+    def _queue(self) -> Pipeline | None:
+        """The writes queued by this thread's open transaction."""
+        return getattr(self._local, "queue", None)
+
+    @_queue.setter
+    def _queue(self, queue: Pipeline | None) -> None:
+        self._local.queue = queue
+
+    @property
+    def _open(self) -> bool:
+        return getattr(self._local, "open", False)
+
+    @_open.setter
+    def _open(self, value: bool) -> None:
+        self._local.open = value
 
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
     def _writer(self) -> redis.Redis | Pipeline:
+        if self._open and self._queue is None:  # made on the first write: most don't write
+            self._queue = self.db.pipeline(transaction=True)
         return self._queue if self._queue is not None else self.db
 
     def _reader(self) -> redis.Redis:
@@ -295,19 +337,21 @@ class RedisState:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Queue writes and send them as one MULTI/EXEC; an exception drops those queued."""
-        if self._queue is not None:  # nested: part of the outer one
+        if self._open:  # nested: part of the outer one
             yield
             return
-        self._queue = self.db.pipeline(transaction=True)
+        self._open = True
         try:
             yield
         except BaseException:
-            self._queue.reset()
-            self._queue = None
+            if self._queue is not None:
+                self._queue.reset()
             raise
-        queue, self._queue = self._queue, None
-        if len(queue):
-            queue.execute()
+        else:
+            if self._queue is not None and len(self._queue):
+                self._queue.execute()
+        finally:
+            self._open, self._queue = False, None
 
     def lock(self, wait: float) -> bool:
         """No lock: sharing one state between many workers at once is what Redis is for.
@@ -597,4 +641,6 @@ class RedisState:
         return len(lost)
 
     def close(self) -> None:
-        self.db.close()
+        for client in self._clients:
+            client.close()
+        self._pool.disconnect()

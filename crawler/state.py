@@ -109,6 +109,10 @@ class StateLocked(StateError):
 class StateStore(Protocol):
     """What the pipelines need from a state backend."""
 
+    # Whether collapse decisions may run in threads, off the event loop: a store on a
+    # server that answers over the network. SQLite answers from the page cache at once.
+    concurrent: bool
+
     def transaction(self) -> AbstractContextManager[None]: ...
     def lock(self, wait: float) -> bool:
         """Take the state for this run; True when that excludes every other run."""
@@ -169,6 +173,8 @@ class StateStore(Protocol):
 
 class SQLiteState:
     """SQLite in WAL mode: one file, safe against a crash mid-write, no server to run."""
+
+    concurrent = False  # one connection, used from the event loop's thread
 
     SCHEMA = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

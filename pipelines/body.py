@@ -40,10 +40,12 @@ def page_view(tree: html.HtmlElement) -> PageView:
     """Link texts, links by enclosing block and visible text, before any pruning."""
     links: set[str] = set()
     block_links: dict[str, str] = {}
+    linked_parents = set()  # a block's text is read once, however many links it holds
     for anchor in tree.iter("a"):
         links.add(" ".join(anchor.text_content().split()))
         parent, href = anchor.getparent(), anchor.get("href")
-        if href and parent is not None:  # a credit line's link is its original's URL
+        if href and parent is not None and parent not in linked_parents:
+            linked_parents.add(parent)  # a credit line's link is its original's URL
             block_links.setdefault(" ".join(parent.text_content().split()), href)
     texts = tree.xpath(
         "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"

@@ -21,9 +21,11 @@ waits for it (pages only wait on lower numbers, so never in a circle), at most
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -143,11 +145,20 @@ class Collapser:
 
 
 class CollapsePipeline:
-    """Marks each page that copies an indexed article; indexes the others."""
+    """Marks each page that copies an indexed article; indexes the others.
 
-    def __init__(self, collapser: Collapser, stats: StatsCollector):
+    On a store that answers over the network (Redis) each decision runs in one of
+    `DECIDE_THREADS` threads: the event loop goes on downloading and extracting while
+    Redis answers or while a decision waits for another worker's, and the round trips
+    of several pages overlap.
+    """
+
+    def __init__(self, collapser: Collapser, stats: StatsCollector, threads: int = 0):
         self.collapser = collapser
         self.stats = stats
+        self.threads = (
+            ThreadPoolExecutor(threads, thread_name_prefix="newsfold-decide") if threads else None
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -167,12 +178,21 @@ class CollapsePipeline:
             containment=settings.getfloat("DEDUP_CONTAINMENT"),
             min_shingles=settings.getint("DEDUP_MIN_SHINGLES"),
         )
-        return cls(collapser, crawler.stats)
+        threads = settings.getint("DECIDE_THREADS") if collapser.store.concurrent else 0
+        return cls(collapser, crawler.stats, threads)
+
+    def close_spider(self) -> None:
+        if self.threads is not None:
+            self.threads.shutdown(wait=True)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page) or item.doc is None or item.id is None:
             return item
-        item.match = self.collapser.decide(item.id, item.doc.text)
+        if self.threads is None:
+            item.match = self.collapser.decide(item.id, item.doc.text)
+        else:
+            decided = self.threads.submit(self.collapser.decide, item.id, item.doc.text)
+            item.match = await asyncio.wrap_future(decided)
         if item.match is not None:
             self.stats.inc_value(f"newsfold/collapse/{item.match.method}")
         return item

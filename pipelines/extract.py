@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PARENT_CHECK_SECONDS = 1.0  # how often a worker process checks that the crawl is alive
+CHECKED_BELOW = 1500  # shorter texts are extracted again with trafilatura's comparisons
 BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 # Comments and processing instructions go at parse time: left in, trafilatura drops the
 # text that follows a comment inside a paragraph.
@@ -73,15 +74,9 @@ def extract_document(page: Page) -> Document:
     if tree is None:
         return Document()
     declared = read_metadata(tree, page.url)
-    result = trafilatura.bare_extraction(
-        copy.deepcopy(tree),  # trafilatura prunes the tree it is given; keep ours whole
-        url=page.url,
-        include_comments=False,
-        with_metadata=False,  # see Fallbacks
-        include_tables=True,
-        deduplicate=False,
-    )
-    found = result.text if isinstance(result, TrafilaturaDocument) else None
+    found = main_text(tree, page.url, fast=True)
+    if len(found or "") < CHECKED_BELOW:
+        found = main_text(tree, page.url, fast=False)
     text_source = "trafilatura" if found else "json-ld"
     extracted = found or declared.article_body or ""
     view = page_view(tree)
@@ -110,6 +105,26 @@ def extract_document(page: Page) -> Document:
         changes=changes,
         text_source=text_source if text else None,
     )
+
+
+def main_text(tree: html.HtmlElement, url: str, fast: bool) -> str | None:
+    """Trafilatura's text of the page; `fast` skips its comparison with other extractors.
+
+    That comparison (readability, then jusText) costs about a third of trafilatura's
+    time and seldom changes a long text: on the development pages, running it only for
+    texts under `CHECKED_BELOW` characters (one page in eight) gives text F1 0.952
+    against 0.954 when it always runs, for about 8 ms a page less.
+    """
+    result = trafilatura.bare_extraction(
+        copy.deepcopy(tree),  # trafilatura prunes the tree it is given; keep ours whole
+        url=url,
+        include_comments=False,
+        with_metadata=False,  # see Fallbacks
+        include_tables=True,
+        deduplicate=False,
+        fast=fast,
+    )
+    return result.text if isinstance(result, TrafilaturaDocument) else None
 
 
 class Fallbacks:

@@ -29,6 +29,8 @@ TYPES = {
 class SitesHandler(BaseHTTPRequestHandler):
     root: Path
     server_version = "newsfold-sample/1"
+    protocol_version = "HTTP/1.1"  # keep-alive, as news sites serve: a connection per page
+    # would cost both ends a thread and a handshake per page
 
     def do_GET(self) -> None:
         path = self._resolve()

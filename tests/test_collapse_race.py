@@ -1,4 +1,4 @@
-"""Two crawler processes folding copies of the same stories at the same moment on one Redis.
+"""Crawler processes (and threads) folding copies of the same stories at once on one Redis.
 
 Each story has two or three copies, split between two OS processes that decide them in
 the same order, released together by a barrier: the copies of a story are decided at
@@ -9,6 +9,8 @@ and the clusters must be those of a one-process run.
 from __future__ import annotations
 
 import multiprocessing
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from crawler.state import StateStore, open_state
@@ -95,6 +97,39 @@ def test_concurrent_copies_fold_as_one_process_would(redis_server):
         members = [store.member(doc) for doc in names]
         relations = sorted(m.relation for m in members if m is not None)
         assert relations == ["copy"] * (len(names) - 1) + ["kept"]
+    store.close()
+
+
+def test_threads_of_one_process_fold_as_one_thread_would(redis_server):
+    """The collapse pipeline decides on Redis in threads sharing one store: every copy of
+    a story decided at once by different threads still folds into one cluster."""
+    stories = story_pages()
+    docs = [doc for story in stories for doc, _ in story]
+    store = open_state(redis_server.url)
+    deciding = collapser(store)
+    prints = [
+        (doc, deciding.fingerprinter.fingerprint(text)) for story in stories for doc, text in story
+    ]
+    barrier = threading.Barrier(4)
+
+    def decide(share: list[tuple[str, Any]]) -> dict[str, str | None]:
+        barrier.wait()
+        found = {}
+        for doc, fingerprint in share:
+            match = deciding.decide_fingerprint(doc, fingerprint)
+            found[doc] = match.duplicate_of if match else None
+        return found
+
+    with ThreadPoolExecutor(4) as pool:
+        decisions = {
+            doc: kept
+            for found in pool.map(decide, [prints[n::4] for n in range(4)])
+            for doc, kept in found.items()
+        }
+    assert clusters(store, docs) == {frozenset(doc for doc, _ in story) for story in stories}
+    for story in stories:
+        kept = [doc for doc, _ in story if decisions[doc] is None]
+        assert len(kept) == 1 and all(decisions[doc] in (None, kept[0]) for doc, _ in story)
     store.close()
 
 
