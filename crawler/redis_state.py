@@ -246,6 +246,8 @@ def url_digest(url: str) -> bytes:
 class RedisState:
     """The state store on one Redis server, for many workers at once."""
 
+    concurrent = True  # safe to call from several threads at once (see `db`)
+
     def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX, buckets: int = 0):
         self.prefix = prefix
         self._pool = client.connection_pool
@@ -284,8 +286,6 @@ class RedisState:
         except redis.RedisError as error:
             raise StateError(f"cannot open state on Redis: {error}") from error
         return cls(client, prefix, buckets)
-
-    concurrent = True  # safe to call from several threads at once (see `db`)
 
     @property
     def db(self) -> redis.Redis:
