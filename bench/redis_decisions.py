@@ -7,7 +7,7 @@ fingerprints them, then times, given the signatures:
 
 - newsfold on Redis: `Collapser.decide_fingerprint` (one round trip for a page with no
   candidates; claim, candidates' shingles, settle for the others), one decision at a
-  time, then by `DECIDE_THREADS` threads at once as the collapse pipeline runs them;
+  time, then by `STATE_THREADS` threads at once as the collapse pipeline runs them;
 - newsfold on SQLite, the same decisions, for comparison;
 - plain datasketch `MinHashLSH` with Redis storage, query then insert per article, on the
   same full-text signatures, for `--plain` articles (it is slow).
@@ -152,7 +152,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--plain", type=int, default=2_000)
     args = parser.parse_args()
-    threads = DEFAULTS["DECIDE_THREADS"]
+    threads = DEFAULTS["STATE_THREADS"]
     fingerprinter = Fingerprinter(
         num_perm=DEFAULTS["DEDUP_NUM_PERM"],
         threshold=DEFAULTS["DEDUP_LSH_THRESHOLD"],

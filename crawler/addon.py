@@ -27,8 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_LINKED_FRACTION": 0.25,
     # Worker processes for extraction, the CPU-heavy step: "auto" is one per core, 0 none.
     "EXTRACT_WORKERS": "auto",
-    # Threads deciding collapse against a networked state (Redis), off the event loop.
-    "DECIDE_THREADS": 4,
+    # Threads for the state calls of each page (collapse, record) on Redis, off the loop.
+    "STATE_THREADS": 4,
     "TEMPLATES_ENABLED": True,
     "TEMPLATE_MIN_PAGES": 3,
     "TEMPLATE_MAX_CHARS": 300,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml import html
 
@@ -31,13 +32,21 @@ CAPTION_CREDIT = re.compile(
 class PageView:
     """What the whole page shows, for judging lines of the extracted text."""
 
+    tree: html.HtmlElement  # the whole page, read again only if `visible` is asked for
     link_texts: list[str] = field(default_factory=list)  # longest first
-    visible: str = ""  # folded visible text of the body
     block_links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
+
+    @cached_property
+    def visible(self) -> str:
+        """Folded visible text of the body: 7 ms a page, needed only for some leads."""
+        texts = self.tree.xpath(
+            "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+        )
+        return fold(" ".join(str(t) for t in texts))
 
 
 def page_view(tree: html.HtmlElement) -> PageView:
-    """Link texts, links by enclosing block and visible text, before any pruning."""
+    """Link texts and links by enclosing block, before any pruning."""
     links: set[str] = set()
     block_links: dict[str, str] = {}
     linked_parents = set()  # a block's text is read once, however many links it holds
@@ -47,13 +56,9 @@ def page_view(tree: html.HtmlElement) -> PageView:
         if href and parent is not None and parent not in linked_parents:
             linked_parents.add(parent)  # a credit line's link is its original's URL
             block_links.setdefault(" ".join(parent.text_content().split()), href)
-    texts = tree.xpath(
-        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-    )
-    visible = fold(" ".join(str(t) for t in texts))
     return PageView(
+        tree,
         link_texts=sorted((t for t in links if len(t) >= MIN_LINK_TEXT), key=len, reverse=True),
-        visible=visible,
         block_links=block_links,
     )
 
@@ -93,8 +98,8 @@ def refine_body(text: str, view: PageView, description: str | None) -> tuple[str
     lead = (description or "").strip()
     if (
         len(lead) >= MIN_LEAD_CHARS
-        and fold(lead) in view.visible
         and fold(lead) not in fold(" ".join(kept))
+        and fold(lead) in view.visible
     ):
         kept.insert(0, lead)
         changes.append("lead")

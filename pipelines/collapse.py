@@ -21,17 +21,16 @@ waits for it (pages only wait on lower numbers, so never in a circle), at most
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Match, Page
+from crawler.offload import StateThreads, state_threads_for
 from crawler.state import Evidence, Member, StateStore, state_for
 from pipelines.fingerprint import Fingerprint, Fingerprinter, overlap
 
@@ -147,18 +146,17 @@ class Collapser:
 class CollapsePipeline:
     """Marks each page that copies an indexed article; indexes the others.
 
-    On a store that answers over the network (Redis) each decision runs in one of
-    `DECIDE_THREADS` threads: the event loop goes on downloading and extracting while
-    Redis answers or while a decision waits for another worker's, and the round trips
-    of several pages overlap.
+    On a state that answers over the network (Redis) the decision runs off the event loop
+    (`crawler.offload`), so the loop does not wait on Redis or on another worker's
+    decision.
     """
 
-    def __init__(self, collapser: Collapser, stats: StatsCollector, threads: int = 0):
+    def __init__(
+        self, collapser: Collapser, stats: StatsCollector, threads: StateThreads | None = None
+    ):
         self.collapser = collapser
         self.stats = stats
-        self.threads = (
-            ThreadPoolExecutor(threads, thread_name_prefix="newsfold-decide") if threads else None
-        )
+        self.threads = threads or StateThreads()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -178,21 +176,12 @@ class CollapsePipeline:
             containment=settings.getfloat("DEDUP_CONTAINMENT"),
             min_shingles=settings.getint("DEDUP_MIN_SHINGLES"),
         )
-        threads = settings.getint("DECIDE_THREADS") if collapser.store.concurrent else 0
-        return cls(collapser, crawler.stats, threads)
-
-    def close_spider(self) -> None:
-        if self.threads is not None:
-            self.threads.shutdown(wait=True)
+        return cls(collapser, crawler.stats, state_threads_for(crawler))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page) or item.doc is None or item.id is None:
             return item
-        if self.threads is None:
-            item.match = self.collapser.decide(item.id, item.doc.text)
-        else:
-            decided = self.threads.submit(self.collapser.decide, item.id, item.doc.text)
-            item.match = await asyncio.wrap_future(decided)
+        item.match = await self.threads.call(self.collapser.decide, item.id, item.doc.text)
         if item.match is not None:
             self.stats.inc_value(f"newsfold/collapse/{item.match.method}")
         return item

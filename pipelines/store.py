@@ -10,6 +10,7 @@ expired) whose record would be the same is not written twice.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -20,6 +21,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.ages import age_setting
 from crawler.items import Article, Copy, Document, Page
+from crawler.offload import StateThreads, state_threads_for
 from crawler.runs import run_for
 from crawler.state import StateStore, state_for
 
@@ -84,22 +86,36 @@ class Unchanged(DropItem):
 
 
 class StorePipeline:
-    """Emits the output record and keeps its summary row in the state store."""
+    """Emits the output record and keeps its summary row in the state store.
+
+    On a state that answers over the network the row is written off the event loop
+    (`crawler.offload`); two pages of one id are never written at once, so the second
+    still finds the first's row and is not written twice.
+    """
 
     def __init__(
-        self, store: StateStore, stats: StatsCollector, run: str, seen_ttl: float | None = None
+        self,
+        store: StateStore,
+        stats: StatsCollector,
+        run: str,
+        seen_ttl: float | None = None,
+        threads: StateThreads | None = None,
     ):
         self.store = store
         self.stats = stats
         self.run = run
         self.seen_ttl = seen_ttl  # seen marks expire after SEEN_EXPIRE_AFTER
+        self.threads = threads or StateThreads()
+        self.writing: dict[str, asyncio.Future[None]] = {}  # record id -> its write, done
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
         expire = age_setting("SEEN_EXPIRE_AFTER", crawler.settings.get("SEEN_EXPIRE_AFTER"))
         ttl = expire.total_seconds() if expire else None
-        return cls(state_for(crawler), crawler.stats, run_for(crawler).id, ttl)
+        return cls(
+            state_for(crawler), crawler.stats, run_for(crawler).id, ttl, state_threads_for(crawler)
+        )
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -117,15 +133,30 @@ class StorePipeline:
             "digest": digest(record),
             "run": self.run,
         }
-        with self.store.transaction():
-            written = self.store.document(record.id)
-            if written is not None and written["digest"] == row["digest"]:
-                self.stats.inc_value("newsfold/skipped/unchanged")
-                raise Unchanged(item.url)
-            self.store.record(row)
-            now = time.time()
-            for url in dict.fromkeys([*item.requested, record.url, item.canonical_url or ""]):
-                if url:
-                    self.store.mark_seen(url, record.id, self.run, now, ttl=self.seen_ttl)
+        urls = [url for url in [*item.requested, record.url, item.canonical_url or ""] if url]
+        while (earlier := self.writing.get(record.id)) is not None:
+            await earlier
+        self.writing[record.id] = done = asyncio.get_running_loop().create_future()
+        try:
+            written = await self.threads.call(self._write, row, list(dict.fromkeys(urls)))
+        finally:
+            del self.writing[record.id]
+            done.set_result(None)
+        if not written:
+            self.stats.inc_value("newsfold/skipped/unchanged")
+            raise Unchanged(item.url)
         self.stats.inc_value("newsfold/copies" if kind == "copy" else "newsfold/articles")
         return record
+
+    def _write(self, row: dict[str, Any], urls: list[str]) -> bool:
+        """Record the row and mark its URLs seen, in one transaction; False when the row
+        is already there, unchanged."""
+        with self.store.transaction():
+            written = self.store.document(row["id"])
+            if written is not None and written["digest"] == row["digest"]:
+                return False
+            self.store.record(row)
+            now = time.time()
+            for url in urls:
+                self.store.mark_seen(url, row["id"], self.run, now, ttl=self.seen_ttl)
+        return True
