@@ -69,6 +69,17 @@ def crawl(workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]) 
     return time.perf_counter() - started
 
 
+def losses(workdir: Path) -> str:
+    """The crawl's pages that became no record, by reason, from its stats."""
+    stats = json.loads((workdir / "stats.json").read_text())
+    lost = {
+        name.removeprefix("newsfold/"): count
+        for name, count in sorted(stats.items())
+        if name.startswith(("newsfold/dropped/", "newsfold/skipped/", "newsfold/errors/"))
+    }
+    return f"; no record: {lost}" if lost else ""
+
+
 def written(workdir: Path) -> int:
     return sum(1 for line in (workdir / "out.jsonl").read_text().splitlines() if line)
 
@@ -105,7 +116,7 @@ def throughput(hosts: int, profile: bool, scratch: Path) -> None:
                 f"  crawl, extraction {label:10s} {len(urls) / seconds:7.1f} pages/s  "
                 f"({seconds:.1f} s)  ratio to bare loop {bare / seconds:.2f}  "
                 f"records {written(workdir)} (articles {stats.get('newsfold/articles', 0)}, "
-                f"copies {stats.get('newsfold/copies', 0)})  "
+                f"copies {stats.get('newsfold/copies', 0)}{losses(workdir)})  "
                 f"peak RSS of one process {max(peak, before) / 1024:.0f} MB"
             )
         if profile:
@@ -161,7 +172,7 @@ def synthetic(count: int, scratch: Path) -> None:
     stamps = []
     for line in (workdir / "out.jsonl").read_text().splitlines():
         stamps.append(json.loads(line)["fetched_at"])
-    print(f"{count} synthetic pages: {len(stamps)} records in {seconds:.1f} s")
+    print(f"{count} synthetic pages: {len(stamps)} records in {seconds:.1f} s{losses(workdir)}")
     # fetched_at has one-second resolution: time per 1,000 records from the timestamps.
     from datetime import datetime
 
