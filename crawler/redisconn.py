@@ -163,18 +163,13 @@ def process_outage(retry_for: float | None = None) -> Outage:
 
 
 def redis_client(
-    url: str,
-    settings: BaseSettings | None = None,
-    outage: Outage | None = None,
-    single_connection: bool = False,
+    url: str, settings: BaseSettings | None = None, outage: Outage | None = None
 ) -> redis.Redis:
     """A client for `url` (`redis://host:port/db`) that retries through outages.
 
     `REDIS_RETRY_FOR` (from `settings`; without them, the window the process already
     has, 60 s at first) is how long Redis may stay unreachable before every client of
     the process gives up; pass `outage` to keep a client's outage apart (tests).
-    `single_connection` keeps one connection instead of a pool, which saves about a
-    third of redis-py's cost per command on a hot path used from one thread at a time.
     Responses are bytes.
     """
     if outage is None:
@@ -192,7 +187,6 @@ def redis_client(
         socket_timeout=SOCKET_TIMEOUT,
         socket_connect_timeout=SOCKET_TIMEOUT,
         health_check_interval=0,
-        single_connection_client=single_connection,
     )
 
 
