@@ -72,8 +72,8 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
     # Items of one response processed at once. Scrapy starts this many tasks for every
-    # response's output; a page yields one item, so its default of 100 cost the crawl
-    # process about a tenth of its CPU in task scheduling alone.
+    # response's output; a page yields one item, and its default of 100 made task
+    # scheduling about a quarter of the crawl process's CPU.
     "CONCURRENT_ITEMS": 8,
     "DOWNLOAD_DELAY": 0.5,
     "DOWNLOAD_TIMEOUT": 30,

@@ -109,8 +109,9 @@ class StateLocked(StateError):
 class StateStore(Protocol):
     """What the pipelines need from a state backend."""
 
-    # Whether collapse decisions may run in threads, off the event loop: a store on a
-    # server that answers over the network. SQLite answers from the page cache at once.
+    # Whether a page's state calls (collapse, record) may run in threads, off the event
+    # loop (`crawler.offload`): a store on a server that answers over the network.
+    # SQLite answers from the page cache at once.
     concurrent: bool
 
     def transaction(self) -> AbstractContextManager[None]: ...
