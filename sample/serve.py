@@ -66,9 +66,16 @@ def _guess(path: Path) -> str:
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
+class SitesServer(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5. A crawler opening dozens of connections
+    # at once overflows it; the kernel drops the extra handshakes and the client retries
+    # them 1, 3, 7, 15... seconds later, so a crawl stalls for tens of seconds at a time.
+    request_queue_size = 1024
+
+
 def serve(root: Path, bind: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     handler = type("Handler", (SitesHandler,), {"root": root})
-    return ThreadingHTTPServer((bind, port), handler)
+    return SitesServer((bind, port), handler)
 
 
 def main() -> None:
