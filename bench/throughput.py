@@ -22,6 +22,7 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -35,6 +36,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.extract import load_pages
+from bench.scale import cpu_seconds
 from bench.sites import serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,8 +52,12 @@ CRAWL_SETTINGS = {
 WORDS = [f"{a}{b}" for a in ("ka", "lo", "mi", "nu", "pe", "ra", "si", "to") for b in range(60)]
 
 
-def crawl(workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]) -> float:
-    """Seconds for a whole `scrapy crawl urls` process over `urls`."""
+def crawl(
+    workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]
+) -> tuple[float, float]:
+    """Seconds for a whole `scrapy crawl urls` process over `urls`, and the CPU-seconds of
+    the crawl process and its worker processes (read from `/proc` as it runs, so the last
+    fraction of a second of each is missed)."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "urls.txt").write_text("\n".join(urls))
     command = [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", "file=urls.txt"]
@@ -65,8 +71,29 @@ def crawl(workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]) 
     command += ["-O", "out.jsonl"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "http_proxy": proxy}
     started = time.perf_counter()
-    subprocess.run(command, cwd=workdir, env=env, check=False, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    process = subprocess.Popen(command, cwd=workdir, env=env, stderr=subprocess.DEVNULL)
+    used: dict[int, float] = {}
+    while process.poll() is None:
+        for pid in [process.pid, *descendants(process.pid)]:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                used[pid] = cpu_seconds(pid)
+        time.sleep(0.2)
+    return time.perf_counter() - started, sum(used.values())
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (Linux `/proc`)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
 
 
 def losses(workdir: Path) -> str:
@@ -102,19 +129,24 @@ def throughput(hosts: int, profile: bool, scratch: Path) -> None:
         for page in pages:
             trafilatura.extract(page.html.decode("utf-8", "replace"), url=page.url)
     bare = time.perf_counter() - started
-    print(f"  bare trafilatura loop        {len(urls) / bare:7.1f} pages/s  ({bare:.1f} s)")
+    print(
+        f"  bare trafilatura loop        {len(urls) / bare:7.1f} pages/s  ({bare:.1f} s, "
+        f"{bare / len(urls) * 1000:.1f} ms a page)"
+    )
 
     server, address = serve(root)
     try:
         for label, workers in (("workers", "auto"), ("in-process", "0")):
             workdir = scratch / f"crawl-{workers}"
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            seconds = crawl(workdir, urls, address, {"EXTRACT_WORKERS": workers})
+            seconds, cpu = crawl(workdir, urls, address, {"EXTRACT_WORKERS": workers})
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             stats = json.loads((workdir / "stats.json").read_text())
             print(
                 f"  crawl, extraction {label:10s} {len(urls) / seconds:7.1f} pages/s  "
                 f"({seconds:.1f} s)  ratio to bare loop {bare / seconds:.2f}  "
+                f"CPU {cpu / len(urls) * 1000:.1f} ms a page ({cpu / bare:.2f} x the bare "
+                f"loop's time; cores busy {cpu / seconds:.2f} of {os.cpu_count()})  "
                 f"records {written(workdir)} (articles {stats.get('newsfold/articles', 0)}, "
                 f"copies {stats.get('newsfold/copies', 0)}{losses(workdir)})  "
                 f"peak RSS of one process {max(peak, before) / 1024:.0f} MB"
@@ -166,7 +198,7 @@ def synthetic(count: int, scratch: Path) -> None:
     server, address = serve(root)
     try:
         workdir = scratch / "synthetic-crawl"
-        seconds = crawl(workdir, urls, address, {"EXTRACT_WORKERS": "auto"})
+        seconds, _ = crawl(workdir, urls, address, {"EXTRACT_WORKERS": "auto"})
     finally:
         server.terminate()
     stamps = []

@@ -367,11 +367,15 @@ class HostileHandler(BaseHTTPRequestHandler):
         """Quiet: `/__served` says what was fetched."""
 
 
+class HostileServer(ThreadingHTTPServer):
+    request_queue_size = 1024  # socketserver's 5 drops a crawl's handshakes: see sample/serve.py
+
+
 def serve(bind: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     handler: type[HostileHandler] = type(
         "Handler", (HostileHandler,), {"served": [], "lock": threading.Lock()}
     )
-    server = ThreadingHTTPServer((bind, port), handler)
+    server = HostileServer((bind, port), handler)
     server.daemon_threads = True
     handler.port = server.server_port
     return server
