@@ -7,8 +7,9 @@ site of its own), and times in one run:
 - a full `scrapy crawl urls` of them through every pipeline, output written, with
   extraction in worker processes (`EXTRACT_WORKERS=auto`) and, for comparison, in the
   crawl's own process (`EXTRACT_WORKERS=0`).
-It prints pages per second of each, the ratio to the bare loop, and the peak memory of
-the crawl's processes; `--profile` adds a pyinstrument profile of the crawl process.
+It prints pages per second of each, the ratio to the bare loop, the CPU time a page of
+the crawl's processes (workers included) with how many cores they kept busy, and the
+largest peak memory of one of them; `--profile` adds a pyinstrument profile of the crawl process.
 
 Part 2 crawls a synthetic web of `--synthetic` short article pages (one in ten a copy)
 and prints the time per 1,000 pages through the crawl, to show the cost per page does not
@@ -26,16 +27,16 @@ import contextlib
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import trafilatura
 
-from bench.extract import load_pages
+from bench.extract import Expected, load_pages
 from bench.scale import cpu_seconds
 from bench.sites import serve
 
@@ -52,12 +53,18 @@ CRAWL_SETTINGS = {
 WORDS = [f"{a}{b}" for a in ("ka", "lo", "mi", "nu", "pe", "ra", "si", "to") for b in range(60)]
 
 
-def crawl(
-    workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]
-) -> tuple[float, float]:
-    """Seconds for a whole `scrapy crawl urls` process over `urls`, and the CPU-seconds of
-    the crawl process and its worker processes (read from `/proc` as it runs, so the last
+class Run(NamedTuple):
+    """A crawl's wall-clock seconds, and the CPU-seconds and largest peak resident memory
+    (MB) of its process and worker processes, read from `/proc` as it runs (the last
     fraction of a second of each is missed)."""
+
+    seconds: float
+    cpu: float
+    peak_mb: float
+
+
+def crawl(workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]) -> Run:
+    """A whole `scrapy crawl urls` process over `urls`."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "urls.txt").write_text("\n".join(urls))
     command = [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", "file=urls.txt"]
@@ -73,12 +80,22 @@ def crawl(
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=workdir, env=env, stderr=subprocess.DEVNULL)
     used: dict[int, float] = {}
+    peak = 0
     while process.poll() is None:
         for pid in [process.pid, *descendants(process.pid)]:
             with contextlib.suppress(OSError):  # gone meanwhile
                 used[pid] = cpu_seconds(pid)
+                peak = max(peak, peak_kib(pid))
         time.sleep(0.2)
-    return time.perf_counter() - started, sum(used.values())
+    return Run(time.perf_counter() - started, sum(used.values()), peak / 1024)
+
+
+def peak_kib(pid: int) -> int:
+    """A process's peak resident memory so far (Linux `/proc`)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
 
 
 def descendants(pid: int) -> list[int]:
@@ -124,37 +141,47 @@ def throughput(hosts: int, profile: bool, scratch: Path) -> None:
     random.Random(1).shuffle(urls)
     print(f"{len(urls)} pages: {len(pages)} development pages, each from {hosts} hosts")
 
-    started = time.perf_counter()
-    for _ in range(hosts):
-        for page in pages:
-            trafilatura.extract(page.html.decode("utf-8", "replace"), url=page.url)
-    bare = time.perf_counter() - started
-    print(
-        f"  bare trafilatura loop        {len(urls) / bare:7.1f} pages/s  ({bare:.1f} s, "
-        f"{bare / len(urls) * 1000:.1f} ms a page)"
-    )
-
+    # This machine's speed drifts by a quarter over minutes: the bare loop runs before and
+    # after the crawl with workers, and both crawls are compared with the mean of the two.
+    bare = [bare_loop(pages, hosts)]
     server, address = serve(root)
     try:
+        runs = {}
         for label, workers in (("workers", "auto"), ("in-process", "0")):
             workdir = scratch / f"crawl-{workers}"
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            seconds, cpu = crawl(workdir, urls, address, {"EXTRACT_WORKERS": workers})
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            runs[label] = workdir, crawl(workdir, urls, address, {"EXTRACT_WORKERS": workers})
+            if len(bare) == 1:
+                bare.append(bare_loop(pages, hosts))
+        for seconds in bare:
+            print(
+                f"  bare trafilatura loop        {len(urls) / seconds:7.1f} pages/s  "
+                f"({seconds:.1f} s, {seconds / len(urls) * 1000:.1f} ms a page)"
+            )
+        mean = sum(bare) / len(bare)
+        for label, (workdir, (seconds, cpu, peak)) in runs.items():
             stats = json.loads((workdir / "stats.json").read_text())
             print(
                 f"  crawl, extraction {label:10s} {len(urls) / seconds:7.1f} pages/s  "
-                f"({seconds:.1f} s)  ratio to bare loop {bare / seconds:.2f}  "
-                f"CPU {cpu / len(urls) * 1000:.1f} ms a page ({cpu / bare:.2f} x the bare "
+                f"({seconds:.1f} s)  ratio to the bare loop's mean {mean / seconds:.2f}  "
+                f"CPU {cpu / len(urls) * 1000:.1f} ms a page ({cpu / mean:.2f} x the bare "
                 f"loop's time; cores busy {cpu / seconds:.2f} of {os.cpu_count()})  "
                 f"records {written(workdir)} (articles {stats.get('newsfold/articles', 0)}, "
                 f"copies {stats.get('newsfold/copies', 0)}{losses(workdir)})  "
-                f"peak RSS of one process {max(peak, before) / 1024:.0f} MB"
+                f"peak RSS of one process {peak:.0f} MB"
             )
         if profile:
             profile_crawl(scratch / "profile", urls, address)
     finally:
         server.terminate()
+
+
+def bare_loop(pages: list[Expected], hosts: int) -> float:
+    """Seconds for `trafilatura.extract` over every page, as often as it is served."""
+    started = time.perf_counter()
+    for _ in range(hosts):
+        for page in pages:
+            trafilatura.extract(page.html.decode("utf-8", "replace"), url=page.url)
+    return time.perf_counter() - started
 
 
 def profile_crawl(workdir: Path, urls: list[str], proxy: str) -> None:
@@ -198,7 +225,7 @@ def synthetic(count: int, scratch: Path) -> None:
     server, address = serve(root)
     try:
         workdir = scratch / "synthetic-crawl"
-        seconds, _ = crawl(workdir, urls, address, {"EXTRACT_WORKERS": "auto"})
+        seconds = crawl(workdir, urls, address, {"EXTRACT_WORKERS": "auto"}).seconds
     finally:
         server.terminate()
     stamps = []
