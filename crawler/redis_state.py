@@ -288,10 +288,10 @@ class RedisState:
     def db(self) -> redis.Redis:
         """This thread's client, with a connection of its own from the shared pool.
 
-        Collapse decisions run in threads (`CollapsePipeline`) so that the event loop is
-        not held while Redis answers; one connection per thread lets their round trips
-        overlap, and saves a pool checkout per command (about a third of redis-py's
-        cost per command).
+        A page's state calls (collapse decision, record write) run in threads
+        (`crawler.offload`) so that the event loop is not held while Redis answers; one
+        connection per thread lets their round trips overlap, and saves a pool checkout
+        per command (about a third of redis-py's cost per command).
         """
         db: redis.Redis | None = getattr(self._local, "db", None)
         if db is None:
