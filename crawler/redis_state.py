@@ -17,7 +17,9 @@ original. Keys, under the prefix `P`:
   number of the page that founded them (a cluster is named after its kept page).
 - `P:r:<doc>` hash: the record summary, the text zlib-compressed.
 - `P:u:<digest of url>` string: a seen mark, expiring by itself (`mark_seen`'s `ttl`).
-- `P:sb:<site>` hash: block key -> pages of the site that had it (site templates).
+- `P:st:<site>` hash: block key -> the tags (`page_tag`) of the site's pages that had it
+  (site templates); `P:sb:<site>` hash: block key -> pages counted without their tag, by
+  states written before tags were kept.
 - `P:runs` set and `P:run:<id>` hash: the runs; `P:rd:<run>` hash: page -> seen marks of
   the pages a running run recorded (what `undeliver` forgets), deleted when the run ends.
 
@@ -58,6 +60,8 @@ from crawler.state import (
     Evidence,
     Member,
     StateError,
+    page_tag,
+    tag_blocks,
 )
 
 DEFAULT_PREFIX = "newsfold"
@@ -459,17 +463,28 @@ class RedisState:
                 document[name] = value.decode()
         return document
 
-    def block_pages(self, site: str, keys: Sequence[int]) -> dict[int, int]:
+    def count_blocks(
+        self, site: str, page: str, keys: Sequence[int], cap: int
+    ) -> dict[int, int]:
+        """Read, then write: of two workers adding a page to one block at the same moment,
+        one may be lost, and the block is learned a page later; nothing worse."""
         if not keys:
             return {}
-        counts = self._reader().hmget(self._key("sb", site), [str(key) for key in keys])
-        return {key: int(count) for key, count in zip(keys, counts, strict=True) if count}
-
-    def add_blocks(self, site: str, keys: Sequence[int]) -> None:
-        with self.transaction():
-            writer = self._writer()
-            for key in keys:
-                writer.hincrby(self._key("sb", site), str(key), 1)
+        fields = [str(key) for key in keys]
+        both = self._reader().pipeline(transaction=False)
+        both.hmget(self._key("st", site), fields)
+        both.hmget(self._key("sb", site), fields)
+        tagged, untagged = both.execute()
+        known = {
+            key: (int(pages or 0), raw(tags or b""))
+            for key, tags, pages in zip(keys, tagged, untagged, strict=True)
+            if tags or pages
+        }
+        counts, writes = tag_blocks(page_tag(page), keys, known, cap)
+        if writes:
+            items = [field for key, tags in writes.items() for field in (str(key), tags)]
+            self._writer().hset(self._key("st", site), items=items)
+        return counts
 
     def member(self, doc_id: str) -> Member | None:
         values = self._reader().hmget(self._key("d", doc_id), list(MEMBER_FIELDS[1:]))

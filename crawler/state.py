@@ -9,6 +9,7 @@ shared by the pipelines that need it, and closed when the engine stops.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import socket
 import sqlite3
@@ -98,6 +99,34 @@ class Claim(NamedTuple):
     known: Member | None = None
 
 
+TAG_BYTES = 4
+
+
+def page_tag(page: str) -> bytes:
+    """A page's short name in the site-template counts (a collision costs one count)."""
+    return hashlib.blake2b(page.encode(), digest_size=TAG_BYTES).digest()
+
+
+def tag_blocks(
+    tag: bytes, keys: Sequence[int], known: dict[int, tuple[int, bytes]], cap: int
+) -> tuple[dict[int, int], dict[int, bytes]]:
+    """The page `tag`'s count of other pages per block, and the blocks' new tags.
+
+    `known` holds each stored block's untagged page count and its tags, concatenated.
+    """
+    counts: dict[int, int] = {}
+    writes: dict[int, bytes] = {}
+    for key in keys:
+        untagged, tags = known.get(key, (0, b""))
+        pages = untagged + len(tags) // TAG_BYTES
+        mine = any(tags[i : i + TAG_BYTES] == tag for i in range(0, len(tags), TAG_BYTES))
+        if pages - mine:
+            counts[key] = pages - mine
+        if not mine and pages < cap:
+            writes[key] = tags + tag
+    return counts, writes
+
+
 class StateError(RuntimeError):
     """The state store cannot be opened or does not fit this version's index."""
 
@@ -149,8 +178,14 @@ class StateStore(Protocol):
         ...
 
     def record(self, record: dict[str, Any]) -> None: ...
-    def block_pages(self, site: str, keys: Sequence[int]) -> dict[int, int]: ...
-    def add_blocks(self, site: str, keys: Sequence[int]) -> None: ...
+    def count_blocks(
+        self, site: str, page: str, keys: Sequence[int], cap: int
+    ) -> dict[int, int]:
+        """For each block key, how many pages of `site` other than `page` had it; records
+        that `page` has it. A page is counted once however often it is cleaned (revisits,
+        repaired runs), and a block remembers at most `cap` pages: enough to decide."""
+        ...
+
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
     def member(self, doc_id: str) -> Member | None: ...
     def clusters_of(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
@@ -198,8 +233,10 @@ class SQLiteState:
             similarity REAL, containment REAL, method TEXT
         );
         CREATE INDEX IF NOT EXISTS members_cluster ON members (cluster);
+        -- tags: the pages that had the block (`page_tag`); pages: pages counted without
+        -- their tag, by states written before tags were kept.
         CREATE TABLE IF NOT EXISTS site_blocks (
-            site TEXT NOT NULL, key INTEGER NOT NULL, pages INTEGER NOT NULL,
+            site TEXT NOT NULL, key INTEGER NOT NULL, pages INTEGER NOT NULL, tags BLOB,
             PRIMARY KEY (site, key)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS seen (
@@ -269,7 +306,8 @@ class SQLiteState:
 
     def _add_missing_columns(self) -> None:
         """States written by an earlier version lack newer columns; add them."""
-        for table, fields in (("documents", RECORD_FIELDS), ("runs", RUN_FIELDS)):
+        tables = (("documents", RECORD_FIELDS), ("runs", RUN_FIELDS), ("site_blocks", ["tags"]))
+        for table, fields in tables:
             present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
             for name in fields:
                 if name not in present:
@@ -363,22 +401,24 @@ class SQLiteState:
             values,
         )
 
-    def block_pages(self, site: str, keys: Sequence[int]) -> dict[int, int]:
+    def count_blocks(
+        self, site: str, page: str, keys: Sequence[int], cap: int
+    ) -> dict[int, int]:
         if not keys:
             return {}
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
-            f"SELECT key, pages FROM site_blocks WHERE site = ? AND key IN ({marks})",
+            f"SELECT key, pages, tags FROM site_blocks WHERE site = ? AND key IN ({marks})",
             [site, *keys],
         )
-        return dict(rows.fetchall())
-
-    def add_blocks(self, site: str, keys: Sequence[int]) -> None:
+        known = {key: (untagged, tags or b"") for key, untagged, tags in rows}
+        counts, writes = tag_blocks(page_tag(page), keys, known, cap)
         self.db.executemany(
-            "INSERT INTO site_blocks (site, key, pages) VALUES (?, ?, 1) "
-            "ON CONFLICT (site, key) DO UPDATE SET pages = pages + 1",
-            [(site, key) for key in keys],
+            "INSERT INTO site_blocks (site, key, pages, tags) VALUES (?, ?, 0, ?) "
+            "ON CONFLICT (site, key) DO UPDATE SET tags = excluded.tags",
+            [(site, key, tags) for key, tags in writes.items()],
         )
+        return counts
 
     def member(self, doc_id: str) -> Member | None:
         row = self.db.execute(

@@ -80,8 +80,8 @@ def clean_page(
     paragraphs = strip_lead_furniture([p for p in map(tidy, doc.text.splitlines()) if p], doc.title)
     paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
     if templates is not None:
-        paragraphs, doc.template_blocks = templates.strip(page.site, paragraphs)
-        doc.title = templates.strip_title(page.site, doc.title)
+        paragraphs, doc.template_blocks = templates.strip(page.site, page.id, paragraphs)
+        doc.title = templates.strip_title(page.site, page.id, doc.title)
     doc.text = "\n\n".join(paragraphs)
     doc.credits = credits
     doc.authors = doc.authors or [c.author for c in credits if c.author]

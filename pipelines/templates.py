@@ -37,28 +37,29 @@ class SiteTemplates:
         self.min_pages = min_pages
         self.max_chars = max_chars
 
-    def strip(self, site: str, paragraphs: list[str]) -> tuple[list[str], int]:
-        """Paragraphs without the site's template blocks, and how many were removed.
+    def strip(self, site: str, page: str, paragraphs: list[str]) -> tuple[list[str], int]:
+        """Paragraphs of `page` without the site's template blocks, and how many were removed.
 
-        This page's blocks count towards the template as they are looked up.
+        This page's blocks count towards the template as they are looked up, once per
+        page: a page cleaned again (revisited, updated) does not make its own text furniture.
         """
         keys = {p: block_key(p) for p in paragraphs if len(p) <= self.max_chars and fold(p)}
-        with self.store.transaction():
-            seen = self.store.block_pages(site, list(set(keys.values())))
-            self.store.add_blocks(site, list(set(keys.values())))
-        # Seen on min_pages - 1 earlier pages, this page makes min_pages.
-        kept = [p for p in paragraphs if p not in keys or seen.get(keys[p], 0) < self.min_pages - 1]
+        template = self._template(site, page, list(set(keys.values())))
+        kept = [p for p in paragraphs if keys.get(p) not in template]
         return kept, len(paragraphs) - len(kept)
 
-    def strip_title(self, site: str, title: str | None) -> str | None:
+    def strip_title(self, site: str, page: str, title: str | None) -> str | None:
         """The title without a trailing part that many of the site's titles end with."""
         parts = SEPARATORS.split(title or "")
         if not title or len(parts) < 2:
             return title
         key = block_key(TITLE_EDGE + parts[-1])
-        with self.store.transaction():
-            seen = self.store.block_pages(site, [key]).get(key, 0)
-            self.store.add_blocks(site, [key])
-        if seen < self.min_pages - 1:
+        if key not in self._template(site, page, [key]):
             return title
         return title[: title.rfind(parts[-1])].rstrip(" |-–—:·•»/*~｜│ㅣ：")
+
+    def _template(self, site: str, page: str, keys: list[int]) -> set[int]:
+        """The blocks among `keys` that min_pages pages of the site, this one included, had."""
+        with self.store.transaction():
+            others = self.store.count_blocks(site, page, keys, self.min_pages)
+        return {key for key, pages in others.items() if pages >= self.min_pages - 1}

@@ -66,6 +66,31 @@ def test_revisit_after_fetches_again_but_writes_only_what_changed(make_web, craw
     assert len(updated) == 1
 
 
+def test_a_page_revisited_again_and_again_keeps_its_short_paragraphs(make_web, crawl):
+    """Each visit cleans the page again; its own short paragraphs must not become the
+    site's template (counted once per page, not once per visit)."""
+    short = prose(7, paragraphs=8, words=20)  # each under TEMPLATE_MAX_CHARS
+    server = make_web(
+        {
+            "news.test/story-0.html": article_page("Short paragraphs", prose(1, 2) + short),
+            "news.test/feed.xml": rss_feed(["http://news.test/story-0.html"]),
+        }
+    )
+    args = {"feeds": "http://news.test/feed.xml"}
+    runs = []
+    for _ in range(3):
+        runs.append(
+            crawl("feeds", args=args, proxy=server.address, settings={"REVISIT_AFTER": "1s"})
+        )
+        time.sleep(1.1)
+    assert runs[0].stats["newsfold/articles"] == 1
+    assert all(len(run.records) == 0 for run in runs[1:])
+    for run in runs[1:]:
+        assert _pages_fetched(run, sites=1) == 1
+        assert run.stats["newsfold/skipped/unchanged"] == 1
+        assert "newsfold/clean/template_blocks" not in run.stats
+
+
 def test_seen_marks_expire_and_an_expired_page_is_not_written_twice(make_web, crawl):
     server = make_web(story_web(3))
     args = {"feeds": "http://news.test/feed.xml"}

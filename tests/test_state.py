@@ -184,13 +184,41 @@ def test_runs_are_registered_and_updated(store):
     assert run["pid"] == 1 and run["host"]  # this machine, so repair can tell hosts apart
 
 
-def test_site_blocks_are_counted(store):
+def test_site_blocks_count_each_page_once(store):
     with store.transaction():
-        store.add_blocks("x.test", [1, 2])
-        store.add_blocks("x.test", [2])
-        store.add_blocks("y.test", [2])
-    assert store.block_pages("x.test", [1, 2, 3]) == {1: 1, 2: 2}
-    assert store.block_pages("x.test", []) == {}
+        assert store.count_blocks("x.test", "a", [1, 2], cap=3) == {}
+        assert store.count_blocks("x.test", "a", [2], cap=3) == {}  # the same page again
+        assert store.count_blocks("x.test", "b", [2], cap=3) == {2: 1}
+        assert store.count_blocks("y.test", "a", [2], cap=3) == {}
+    assert store.count_blocks("x.test", "c", [1, 2, 3], cap=3) == {1: 1, 2: 2}
+    assert store.count_blocks("x.test", "d", [2], cap=3) == {2: 3}
+    assert store.count_blocks("x.test", "e", [2], cap=3) == {2: 3}  # cap pages remembered
+    assert store.count_blocks("x.test", "a", [2], cap=3) == {2: 2}
+    assert store.count_blocks("x.test", "a", [], cap=3) == {}
+
+
+def test_site_block_counts_of_an_earlier_version_are_kept(state_url, tmp_path):
+    """Before tags, a block kept a bare count of cleanings; it still counts, as other pages."""
+    if state_url.startswith("sqlite"):
+        import sqlite3
+
+        old = sqlite3.connect(tmp_path / "state.sqlite")
+        old.execute(
+            "CREATE TABLE site_blocks (site TEXT NOT NULL, key INTEGER NOT NULL, "
+            "pages INTEGER NOT NULL, PRIMARY KEY (site, key)) WITHOUT ROWID"
+        )
+        old.execute("INSERT INTO site_blocks VALUES ('x.test', 1, 2)")
+        old.commit()
+        old.close()
+    else:
+        import redis
+
+        redis.Redis.from_url(state_url).hset("newsfold:sb:x.test", "1", 2)
+    store = open_state(state_url)
+    assert store.count_blocks("x.test", "a", [1, 2], cap=3) == {1: 2}
+    assert store.count_blocks("x.test", "a", [1], cap=3) == {1: 2}
+    assert store.count_blocks("x.test", "b", [1], cap=3) == {1: 3}
+    store.close()
 
 
 def test_the_index_remembers_its_parameters(state_url):
