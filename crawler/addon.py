@@ -59,6 +59,7 @@ PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.clean.CleanPipeline": 200,
     "pipelines.collapse.CollapsePipeline": 300,
+    "pipelines.template_stories.TemplateStoriesPipeline": 350,
     "pipelines.store.StorePipeline": 400,
 }
 

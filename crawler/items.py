@@ -53,6 +53,7 @@ class Document:
     linked_fraction: float = 0.0  # share of the text that is also link text (listings)
     links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
     template_blocks: int = 0  # site template blocks removed from the text
+    blocks: list[int] = field(default_factory=list)  # keys counted towards the site template
     changes: list[str] = field(default_factory=list)  # what extraction corrected, for stats
     text_source: str | None = None  # "trafilatura" or "json-ld"
 

@@ -61,6 +61,7 @@ from crawler.state import (
     Member,
     StateError,
     page_tag,
+    retagged,
     tag_blocks,
 )
 
@@ -463,9 +464,7 @@ class RedisState:
                 document[name] = value.decode()
         return document
 
-    def count_blocks(
-        self, site: str, page: str, keys: Sequence[int], cap: int
-    ) -> dict[int, int]:
+    def count_blocks(self, site: str, page: str, keys: Sequence[int], cap: int) -> dict[int, int]:
         """Read, then write: of two workers adding a page to one block at the same moment,
         one may be lost, and the block is learned a page later; nothing worse."""
         if not keys:
@@ -485,6 +484,16 @@ class RedisState:
             items = [field for key, tags in writes.items() for field in (str(key), tags)]
             self._writer().hset(self._key("st", site), items=items)
         return counts
+
+    def retag_blocks(self, site: str, keys: Sequence[int], page: str, story: str) -> None:
+        """Read, then write, like `count_blocks`."""
+        if not keys:
+            return
+        tags = self._reader().hmget(self._key("st", site), [str(key) for key in keys])
+        changed = retagged(((k, raw(t)) for k, t in zip(keys, tags, strict=True) if t), page, story)
+        if changed:
+            items = [field for key, new in changed.items() for field in (str(key), new)]
+            self._writer().hset(self._key("st", site), items=items)
 
     def member(self, doc_id: str) -> Member | None:
         values = self._reader().hmget(self._key("d", doc_id), list(MEMBER_FIELDS[1:]))

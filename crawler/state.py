@@ -15,7 +15,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +127,17 @@ def tag_blocks(
     return counts, writes
 
 
+def retagged(blocks: Iterable[tuple[int, bytes | None]], page: str, story: str) -> dict[int, bytes]:
+    """The blocks whose tags name `page`, with `story`'s tag (once) in its place."""
+    old, new = page_tag(page), page_tag(story)
+    changed = {}
+    for key, tags in blocks:
+        split = [(tags or b"")[i : i + TAG_BYTES] for i in range(0, len(tags or b""), TAG_BYTES)]
+        if old in split:
+            changed[key] = b"".join([*(tag for tag in split if tag not in (old, new)), new])
+    return changed
+
+
 class StateError(RuntimeError):
     """The state store cannot be opened or does not fit this version's index."""
 
@@ -178,12 +189,14 @@ class StateStore(Protocol):
         ...
 
     def record(self, record: dict[str, Any]) -> None: ...
-    def count_blocks(
-        self, site: str, page: str, keys: Sequence[int], cap: int
-    ) -> dict[int, int]:
+    def count_blocks(self, site: str, page: str, keys: Sequence[int], cap: int) -> dict[int, int]:
         """For each block key, how many pages of `site` other than `page` had it; records
         that `page` has it. A page is counted once however often it is cleaned (revisits,
         repaired runs), and a block remembers at most `cap` pages: enough to decide."""
+        ...
+
+    def retag_blocks(self, site: str, keys: Sequence[int], page: str, story: str) -> None:
+        """Count `page`'s blocks as `story`'s from now on: pages of one story are one."""
         ...
 
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
@@ -401,9 +414,7 @@ class SQLiteState:
             values,
         )
 
-    def count_blocks(
-        self, site: str, page: str, keys: Sequence[int], cap: int
-    ) -> dict[int, int]:
+    def count_blocks(self, site: str, page: str, keys: Sequence[int], cap: int) -> dict[int, int]:
         if not keys:
             return {}
         marks = ",".join("?" * len(keys))
@@ -419,6 +430,19 @@ class SQLiteState:
             [(site, key, tags) for key, tags in writes.items()],
         )
         return counts
+
+    def retag_blocks(self, site: str, keys: Sequence[int], page: str, story: str) -> None:
+        if not keys:
+            return
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT key, tags FROM site_blocks WHERE site = ? AND key IN ({marks})",
+            [site, *keys],
+        )
+        self.db.executemany(
+            "UPDATE site_blocks SET tags = ? WHERE site = ? AND key = ?",
+            [(tags, site, key) for key, tags in retagged(rows, page, story).items()],
+        )
 
     def member(self, doc_id: str) -> Member | None:
         row = self.db.execute(

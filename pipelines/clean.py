@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import DropItem
 
 from crawler.items import Document, Page
-from crawler.state import state_for
 from crawler.urls import canonical_url, site_of, url_id
 from pipelines.credits import split_credits
 from pipelines.metadata import NON_ARTICLE_TYPES
@@ -80,8 +79,11 @@ def clean_page(
     paragraphs = strip_lead_furniture([p for p in map(tidy, doc.text.splitlines()) if p], doc.title)
     paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
     if templates is not None:
-        paragraphs, doc.template_blocks = templates.strip(page.site, page.id, paragraphs)
-        doc.title = templates.strip_title(page.site, page.id, doc.title)
+        kept, blocks = templates.strip(page.site, page.id, paragraphs)
+        doc.title, title_blocks = templates.strip_title(page.site, page.id, doc.title)
+        doc.template_blocks = len(paragraphs) - len(kept)
+        doc.blocks = blocks + title_blocks
+        paragraphs = kept
     doc.text = "\n\n".join(paragraphs)
     doc.credits = credits
     doc.authors = doc.authors or [c.author for c in credits if c.author]
@@ -180,11 +182,7 @@ class CleanPipeline:
         settings = crawler.settings
         templates = None
         if settings.getbool("TEMPLATES_ENABLED"):
-            templates = SiteTemplates(
-                state_for(crawler),
-                settings.getint("TEMPLATE_MIN_PAGES"),
-                settings.getint("TEMPLATE_MAX_CHARS"),
-            )
+            templates = SiteTemplates.from_crawler(crawler)
         return cls(
             crawler.stats,
             settings.getint("MIN_ARTICLE_CHARS"),

@@ -3,9 +3,12 @@
 Every site repeats its furniture on every article: "Check Also" boxes, newsletter
 blurbs, "Follow us" lines, credit boilerplate. A short block of text that has appeared on
 `min_pages` different articles of the same site is template, not story, and is removed
-from every page of that site. Counts live in the state store, so the first page of a
-later run is cleaned as well as the hundredth. Long paragraphs are never counted: a
-template line is short, and a story quoting an earlier one is not furniture.
+from every page of that site. A page counts once however often it is cleaned, and pages
+of one story count as one once the collapse has found them copies (`same_story`): a
+site that carries a story under three URLs keeps its text on the third. Counts live in
+the state store, so the first page of a later run is cleaned as well as the hundredth.
+Long paragraphs are never counted: a template line is short, and a story quoting an
+earlier one is not furniture.
 
 Titles are learned the same way at their end: a part after a separator that ends many of
 a site's titles (" | Europa", " - National", " – OL Paris 2024") is the site's, not the
@@ -15,10 +18,16 @@ headline's, even where the page declares it nowhere.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
-from crawler.state import StateStore
+from crawler.state import StateStore, state_for
 from pipelines.normalise import fold
 from pipelines.titles import SEPARATORS
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
 
 TITLE_EDGE = "title-edge:"  # key namespace of title parts beside body blocks
 
@@ -37,26 +46,42 @@ class SiteTemplates:
         self.min_pages = min_pages
         self.max_chars = max_chars
 
-    def strip(self, site: str, page: str, paragraphs: list[str]) -> tuple[list[str], int]:
-        """Paragraphs of `page` without the site's template blocks, and how many were removed.
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """On the crawler's state, with its `TEMPLATE_*` settings."""
+        settings = crawler.settings
+        return cls(
+            state_for(crawler),
+            settings.getint("TEMPLATE_MIN_PAGES"),
+            settings.getint("TEMPLATE_MAX_CHARS"),
+        )
+
+    def strip(self, site: str, page: str, paragraphs: list[str]) -> tuple[list[str], list[int]]:
+        """Paragraphs of `page` without the site's template blocks, and the page's blocks.
 
         This page's blocks count towards the template as they are looked up, once per
         page: a page cleaned again (revisited, updated) does not make its own text furniture.
         """
         keys = {p: block_key(p) for p in paragraphs if len(p) <= self.max_chars and fold(p)}
-        template = self._template(site, page, list(set(keys.values())))
-        kept = [p for p in paragraphs if keys.get(p) not in template]
-        return kept, len(paragraphs) - len(kept)
+        blocks = list(set(keys.values()))
+        template = self._template(site, page, blocks)
+        return [p for p in paragraphs if keys.get(p) not in template], blocks
 
-    def strip_title(self, site: str, page: str, title: str | None) -> str | None:
-        """The title without a trailing part that many of the site's titles end with."""
+    def strip_title(self, site: str, page: str, title: str | None) -> tuple[str | None, list[int]]:
+        """The title without a trailing part that many of the site's titles end with, and
+        the block that part is counted as."""
         parts = SEPARATORS.split(title or "")
         if not title or len(parts) < 2:
-            return title
+            return title, []
         key = block_key(TITLE_EDGE + parts[-1])
         if key not in self._template(site, page, [key]):
-            return title
-        return title[: title.rfind(parts[-1])].rstrip(" |-–—:·•»/*~｜│ㅣ：")
+            return title, [key]
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—:·•»/*~｜│ㅣ："), [key]
+
+    def same_story(self, site: str, page: str, story: str, blocks: list[int]) -> None:
+        """`page` is a copy of `story`: its blocks count as the story's, not a page more."""
+        with self.store.transaction():
+            self.store.retag_blocks(site, blocks, page, story)
 
     def _template(self, site: str, page: str, keys: list[int]) -> set[int]:
         """The blocks among `keys` that min_pages pages of the site, this one included, had."""

@@ -197,6 +197,19 @@ def test_site_blocks_count_each_page_once(store):
     assert store.count_blocks("x.test", "a", [], cap=3) == {}
 
 
+def test_site_blocks_of_a_copy_count_as_its_story(store):
+    with store.transaction():
+        for page in ("a", "b", "c"):
+            store.count_blocks("x.test", page, [1, 2], cap=5)
+        store.retag_blocks("x.test", [1, 2, 3], "b", "a")
+    assert store.count_blocks("x.test", "d", [1, 2], cap=5) == {1: 2, 2: 2}
+    store.retag_blocks("x.test", [1], "c", "z")  # a story with no page of this site
+    store.retag_blocks("x.test", [1], "nobody", "a")
+    store.retag_blocks("x.test", [], "c", "z")
+    assert store.count_blocks("x.test", "e", [1, 2], cap=5) == {1: 3, 2: 3}
+    assert store.count_blocks("x.test", "a", [1], cap=5) == {1: 3}
+
+
 def test_site_block_counts_of_an_earlier_version_are_kept(state_url, tmp_path):
     """Before tags, a block kept a bare count of cleanings; it still counts, as other pages."""
     if state_url.startswith("sqlite"):

@@ -18,12 +18,13 @@ def test_blocks_repeated_on_enough_pages_of_a_site_are_removed(store):
     for i in range(4):
         story = prose(i, paragraphs=3)
         paragraphs = [*story, long_quote, *furniture]
-        results.append(templates.strip("news.test", f"page-{i}", paragraphs))
-    assert [removed for _, removed in results] == [0, 0, 2, 2]
-    kept, _ = results[3]
-    assert furniture[0] not in kept and long_quote in kept
-    _, removed = templates.strip("other.test", "page-9", [*prose(9, 2), *furniture])
-    assert removed == 0
+        results.append(templates.strip("news.test", f"page-{i}", paragraphs)[0])
+    assert [len(kept) for kept in results] == [6, 6, 4, 4]
+    assert furniture[0] not in results[3] and long_quote in results[3]
+    paragraphs = [*prose(9, 2), *furniture]
+    kept, blocks = templates.strip("other.test", "page-9", paragraphs)
+    assert kept == paragraphs
+    assert len(blocks) == 2  # the furniture: the prose paragraphs are too long to be blocks
 
 
 def test_a_page_cleaned_again_does_not_make_its_own_text_template(store):
@@ -32,11 +33,27 @@ def test_a_page_cleaned_again_does_not_make_its_own_text_template(store):
     short = prose(3, paragraphs=5, words=12)
     title = "Budget vote delayed - Local news"
     for _ in range(4):
-        assert templates.strip("news.test", "page-1", short) == (short, 0)
-        assert templates.strip_title("news.test", "page-1", title) == title
-    assert templates.strip("news.test", "page-2", short) == (short, 0)
-    assert templates.strip("news.test", "page-3", short) == ([], 5)  # a third page: template
-    assert templates.strip("news.test", "page-1", short) == ([], 5)
+        assert templates.strip("news.test", "page-1", short)[0] == short
+        assert templates.strip_title("news.test", "page-1", title)[0] == title
+    assert templates.strip("news.test", "page-2", short)[0] == short
+    assert templates.strip("news.test", "page-3", short)[0] == []  # a third page: template
+    assert templates.strip("news.test", "page-1", short)[0] == []
+
+
+def test_pages_of_one_story_count_as_one(store):
+    """A site carrying one story under several URLs keeps its text on every one of them."""
+    templates = SiteTemplates(store, min_pages=3, max_chars=300)
+    furniture = ["Check Also", "Share this article on WhatsApp"]
+    story = prose(3, paragraphs=5, words=12)
+    for version in range(4):
+        kept, blocks = templates.strip("news.test", f"v{version}", [*story, *furniture])
+        assert kept == [*story, *furniture]
+        if version:
+            templates.same_story("news.test", f"v{version}", "v0", blocks)
+    kept, _ = templates.strip("news.test", "other-1", [*prose(4, 2), *furniture])
+    assert kept == [*prose(4, 2), *furniture]  # two stories so far
+    kept, _ = templates.strip("news.test", "other-2", [*prose(5, 2), *furniture])
+    assert kept == prose(5, 2)  # the third story: furniture
 
 
 def test_learned_template_survives_a_new_run(state_url):
@@ -47,21 +64,20 @@ def test_learned_template_survives_a_new_run(state_url):
         templates.strip("news.test", f"page-{i}", [*prose(i, 2), *furniture])
     store.close()
     reopened = open_state(state_url)
-    kept, removed = SiteTemplates(reopened, min_pages=3, max_chars=300).strip(
+    kept, _ = SiteTemplates(reopened, min_pages=3, max_chars=300).strip(
         "news.test", "page-7", [*prose(7, 2), *furniture]
     )
     reopened.close()
-    assert removed == 2
     assert kept == prose(7, 2)
 
 
 def test_a_suffix_ending_many_titles_of_a_site_is_learned_and_removed(store):
     templates = SiteTemplates(store, min_pages=3, max_chars=300)
     titles = [f"Story number {i} about the budget | Europa" for i in range(4)]
-    stripped = [templates.strip_title("news.test", f"page-{i}", t) for i, t in enumerate(titles)]
+    stripped = [templates.strip_title("news.test", f"page-{i}", t)[0] for i, t in enumerate(titles)]
     assert stripped[:2] == titles[:2]
     assert stripped[2:] == ["Story number 2 about the budget", "Story number 3 about the budget"]
     single = "A single-part title"
-    assert templates.strip_title("news.test", "page-5", single) == single
-    assert templates.strip_title("other.test", "page-0", titles[0]) == titles[0]
-    assert templates.strip_title("news.test", "page-6", None) is None
+    assert templates.strip_title("news.test", "page-5", single) == (single, [])
+    assert templates.strip_title("other.test", "page-0", titles[0])[0] == titles[0]
+    assert templates.strip_title("news.test", "page-6", None) == (None, [])
