@@ -480,9 +480,7 @@ class RedisState:
             if tags or pages
         }
         counts, writes = tag_blocks(page_tag(page), keys, known, cap)
-        if writes:
-            items = [field for key, tags in writes.items() for field in (str(key), tags)]
-            self._writer().hset(self._key("st", site), items=items)
+        self._set_tags(site, writes)
         return counts
 
     def retag_blocks(self, site: str, keys: Sequence[int], page: str, story: str) -> None:
@@ -490,9 +488,12 @@ class RedisState:
         if not keys:
             return
         tags = self._reader().hmget(self._key("st", site), [str(key) for key in keys])
-        changed = retagged(((k, raw(t)) for k, t in zip(keys, tags, strict=True) if t), page, story)
-        if changed:
-            items = [field for key, new in changed.items() for field in (str(key), new)]
+        found = ((key, raw(t)) for key, t in zip(keys, tags, strict=True) if t)
+        self._set_tags(site, retagged(found, page, story))
+
+    def _set_tags(self, site: str, tags: dict[int, bytes]) -> None:
+        if tags:
+            items = [field for key, value in tags.items() for field in (str(key), value)]
             self._writer().hset(self._key("st", site), items=items)
 
     def member(self, doc_id: str) -> Member | None:

@@ -107,19 +107,25 @@ def page_tag(page: str) -> bytes:
     return hashlib.blake2b(page.encode(), digest_size=TAG_BYTES).digest()
 
 
+def split_tags(tags: bytes | None) -> list[bytes]:
+    """A block's page tags, as stored (concatenated)."""
+    tags = tags or b""
+    return [tags[i : i + TAG_BYTES] for i in range(0, len(tags), TAG_BYTES)]
+
+
 def tag_blocks(
     tag: bytes, keys: Sequence[int], known: dict[int, tuple[int, bytes]], cap: int
 ) -> tuple[dict[int, int], dict[int, bytes]]:
     """The page `tag`'s count of other pages per block, and the blocks' new tags.
 
-    `known` holds each stored block's untagged page count and its tags, concatenated.
+    `known` holds each stored block's untagged page count and its tags.
     """
     counts: dict[int, int] = {}
     writes: dict[int, bytes] = {}
     for key in keys:
         untagged, tags = known.get(key, (0, b""))
-        pages = untagged + len(tags) // TAG_BYTES
-        mine = any(tags[i : i + TAG_BYTES] == tag for i in range(0, len(tags), TAG_BYTES))
+        split = split_tags(tags)
+        pages, mine = untagged + len(split), tag in split
         if pages - mine:
             counts[key] = pages - mine
         if not mine and pages < cap:
@@ -132,7 +138,7 @@ def retagged(blocks: Iterable[tuple[int, bytes | None]], page: str, story: str) 
     old, new = page_tag(page), page_tag(story)
     changed = {}
     for key, tags in blocks:
-        split = [(tags or b"")[i : i + TAG_BYTES] for i in range(0, len(tags or b""), TAG_BYTES)]
+        split = split_tags(tags)
         if old in split:
             changed[key] = b"".join([*(tag for tag in split if tag not in (old, new)), new])
     return changed
@@ -415,14 +421,7 @@ class SQLiteState:
         )
 
     def count_blocks(self, site: str, page: str, keys: Sequence[int], cap: int) -> dict[int, int]:
-        if not keys:
-            return {}
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            f"SELECT key, pages, tags FROM site_blocks WHERE site = ? AND key IN ({marks})",
-            [site, *keys],
-        )
-        known = {key: (untagged, tags or b"") for key, untagged, tags in rows}
+        known = {key: (untagged, tags or b"") for key, untagged, tags in self._blocks(site, keys)}
         counts, writes = tag_blocks(page_tag(page), keys, known, cap)
         self.db.executemany(
             "INSERT INTO site_blocks (site, key, pages, tags) VALUES (?, ?, 0, ?) "
@@ -432,17 +431,20 @@ class SQLiteState:
         return counts
 
     def retag_blocks(self, site: str, keys: Sequence[int], page: str, story: str) -> None:
-        if not keys:
-            return
-        marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            f"SELECT key, tags FROM site_blocks WHERE site = ? AND key IN ({marks})",
-            [site, *keys],
-        )
+        found = ((key, tags) for key, _, tags in self._blocks(site, keys))
         self.db.executemany(
             "UPDATE site_blocks SET tags = ? WHERE site = ? AND key = ?",
-            [(tags, site, key) for key, tags in retagged(rows, page, story).items()],
+            [(tags, site, key) for key, tags in retagged(found, page, story).items()],
         )
+
+    def _blocks(self, site: str, keys: Sequence[int]) -> list[tuple[int, int, bytes | None]]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return self.db.execute(
+            f"SELECT key, pages, tags FROM site_blocks WHERE site = ? AND key IN ({marks})",
+            [site, *keys],
+        ).fetchall()
 
     def member(self, doc_id: str) -> Member | None:
         row = self.db.execute(
