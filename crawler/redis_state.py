@@ -27,9 +27,12 @@ The collapse decision is two Lua scripts (`claim`, `settle`), each one atomic st
 concurrent workers cannot both keep two copies of one story. Plain reads and writes go
 through `transaction()`: writes are queued and sent as one MULTI/EXEC (all or none, one
 round trip); a read inside it first sends what is queued, so a transaction reads its own
-writes. There is no rollback of what was sent and no isolation from other workers; where
-that would matter, a script does the whole step. This is for one Redis server (or a
-primary with replicas), not Redis Cluster: the scripts touch keys they find as they go.
+writes. Its writes can be re-sent safely: the clients re-send a transaction whose reply
+was lost in an outage (`crawler.redisconn`), and a script queued in one goes by its text,
+since a restarted Redis has forgotten the scripts it had. There is no rollback of what
+was sent and no isolation from other workers; where that would matter, a script does
+the whole step. This is for one Redis server (or a primary with replicas), not Redis
+Cluster: the scripts touch keys they find as they go.
 Redis 6.2 or later (seen marks expire with `SET ... PXAT`).
 """
 
@@ -43,12 +46,13 @@ import threading
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import redis
 from redis.client import Pipeline
+from redis.commands.core import Script
 
 from crawler.redisconn import redis_client
 from crawler.state import (
@@ -331,6 +335,19 @@ class RedisState:
             self._queue = self.db.pipeline(transaction=True)
         return self._queue if self._queue is not None else self.db
 
+    def _write_script(self, script: Script, keys: list[Any], args: list[Any]) -> None:
+        """Run a writing script now, or queue it in the open transaction by its text.
+
+        A queued EVALSHA would be checked against Redis's script cache before the
+        transaction is sent; if Redis restarts before the EXEC, the retried transaction
+        meets an empty cache (NOSCRIPT) and its writes are lost. EVAL carries the script.
+        """
+        writer = self._writer()
+        if isinstance(writer, Pipeline):
+            writer.eval(cast(str, script.script), len(keys), *keys, *args)
+        else:
+            script(keys=keys, args=args, client=writer)
+
     def _reader(self) -> redis.Redis:
         """The client, once the writes queued before this read have been sent."""
         if self._queue is not None and len(self._queue):
@@ -440,9 +457,7 @@ class RedisState:
                 value = repr(float(value))
             pairs += [name, value]
         doc = str(record["id"])
-        self._record(
-            keys=[self._key("r", doc)], args=[self.prefix, doc, run, *pairs], client=self._writer()
-        )
+        self._write_script(self._record, [self._key("r", doc)], [self.prefix, doc, run, *pairs])
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         fields = self._reader().hgetall(self._key("r", doc_id))
@@ -589,11 +604,11 @@ class RedisState:
         """The mark expires by itself `ttl` seconds after `at`, so memory stays bounded."""
         digest = url_digest(url)
         expires = "" if ttl is None else str(math.ceil((at + ttl) * 1000))
-        self._mark_seen(
-            keys=[self._key("u").encode() + b":" + digest],
-            args=[self.prefix, digest, f"{at!r}\t{run or ''}\t{doc or ''}", expires, doc or "",
-                  run or ""],
-            client=self._writer(),
+        self._write_script(
+            self._mark_seen,
+            [self._key("u").encode() + b":" + digest],
+            [self.prefix, digest, f"{at!r}\t{run or ''}\t{doc or ''}", expires, doc or "",
+             run or ""],
         )  # fmt: skip
 
     def expire_seen(self, before: float) -> int:

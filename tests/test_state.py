@@ -1,9 +1,16 @@
 """The state primitives, one body for each backend (`store`/`state_url` run on SQLite and Redis)."""
 
+import threading
+from typing import Any
+
 import numpy as np
 import pytest
+from redis.client import Pipeline
 
+from crawler import redisconn
+from crawler.redisconn import Outage
 from crawler.state import Evidence, Member, SQLiteState, StateError, StateLocked, open_state
+from tests.redis_server import RedisServer
 
 
 def test_open_state_urls(tmp_path, monkeypatch):
@@ -116,7 +123,8 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
         SQLiteState(path)
 
 
-def test_a_redis_that_is_not_there_is_a_clear_error(redis_server):
+def test_a_redis_that_is_not_there_is_a_clear_error(redis_server, monkeypatch):
+    monkeypatch.setattr(redisconn, "_outage", Outage(retry_for=0.5))  # this test's own wait
     redis_server.stop()
     with pytest.raises(StateError, match="cannot open state"):
         open_state(redis_server.url)
@@ -265,3 +273,33 @@ def test_redis_workers_share_the_state_without_a_lock(redis_server):
     assert other.claim("c", [1], np.array([1], dtype=np.uint32)).candidates == []
     for store in (first, second, other):
         store.close()
+
+
+def test_a_transaction_sent_across_a_redis_restart_keeps_its_writes(tmp_path, monkeypatch):
+    """A restarted Redis has forgotten its scripts; the retried transaction still writes."""
+    monkeypatch.setattr(redisconn, "_outage", Outage(retry_for=30))  # this test's own wait
+    server = RedisServer(tmp_path / "redis", appendonly=True)
+    store = open_state(server.url)
+    send = Pipeline._execute_transaction
+    restart = threading.Timer(0.5, server.start)
+
+    def restart_first(pipeline: Pipeline, *args: Any) -> Any:
+        if not restart.is_alive() and not restart.finished.is_set():
+            server.stop()  # Redis goes away just before the EXEC is sent
+            restart.start()
+        return send(pipeline, *args)
+
+    try:
+        with monkeypatch.context() as patched, store.transaction():
+            patched.setattr(Pipeline, "_execute_transaction", restart_first)
+            store.record({"id": "a", "kind": "article", "url": "http://x.test/a", "text": "T"})
+            store.mark_seen("http://x.test/a", "a", "r", at=1.0)
+        assert restart.finished.is_set(), "the transaction was sent across a restart"
+        document = store.document("a")
+        assert document is not None and document["text"] == "T"
+        assert store.seen("http://x.test/a") == (1.0, "r")
+    finally:
+        if restart.is_alive():
+            restart.join()
+        store.close()
+        server.stop()

@@ -145,6 +145,8 @@ def check_shared_crawl(
     web: Web, single: dict[str, Any], workdirs: list[Path], redis_url: str, redis: Any
 ) -> None:
     """Every page fetched once, every record written once, the single process's clusters."""
+    errors = [line for line in logs(workdirs).splitlines() if "] ERROR: " in line]
+    assert errors == [], "no page failed in a pipeline"
     counts = fetched(workdirs)
     pages = {page.url for page in web.pages}
     feeds = {f"http://{site.host}/feed.xml" for site in SITES}
