@@ -320,6 +320,16 @@ def redis_server(tmp_path: Path) -> Iterator[Any]:
     server.stop()
 
 
+@pytest.fixture
+def durable_redis(tmp_path: Path) -> Iterator[Any]:
+    """A `redis-server` that keeps its keys across a restart (append-only file)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path / "redis", appendonly=True)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(params=["sqlite", "redis"])
 def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh state of each backend, by its `STATE_URL` (reopen it with `open_state`)."""

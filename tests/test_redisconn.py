@@ -11,15 +11,6 @@ import redis
 from scrapy.settings import Settings
 
 from crawler.redisconn import Outage, is_unreachable, redacted, redis_client
-from tests.redis_server import RedisServer
-
-
-@pytest.fixture
-def durable_redis(tmp_path):
-    """A redis-server that keeps its keys across a restart (append-only file)."""
-    server = RedisServer(tmp_path / "redis", appendonly=True)
-    yield server
-    server.stop()
 
 
 def test_a_command_waits_for_a_restarted_redis_and_loses_nothing(durable_redis):

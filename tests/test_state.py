@@ -10,7 +10,6 @@ from redis.client import Pipeline
 from crawler import redisconn
 from crawler.redisconn import Outage
 from crawler.state import Evidence, Member, SQLiteState, StateError, StateLocked, open_state
-from tests.redis_server import RedisServer
 
 
 def test_open_state_urls(tmp_path, monkeypatch):
@@ -275,16 +274,16 @@ def test_redis_workers_share_the_state_without_a_lock(redis_server):
         store.close()
 
 
-def test_a_transaction_sent_across_a_redis_restart_keeps_its_writes(tmp_path, monkeypatch):
+def test_a_transaction_sent_across_a_redis_restart_keeps_its_writes(durable_redis, monkeypatch):
     """A restarted Redis has forgotten its scripts; the retried transaction still writes."""
     monkeypatch.setattr(redisconn, "_outage", Outage(retry_for=30))  # this test's own wait
-    server = RedisServer(tmp_path / "redis", appendonly=True)
+    server = durable_redis
     store = open_state(server.url)
     send = Pipeline._execute_transaction
     restart = threading.Timer(0.5, server.start)
 
     def restart_first(pipeline: Pipeline, *args: Any) -> Any:
-        if not restart.is_alive() and not restart.finished.is_set():
+        if restart.ident is None:  # the first send only
             server.stop()  # Redis goes away just before the EXEC is sent
             restart.start()
         return send(pipeline, *args)
@@ -299,7 +298,6 @@ def test_a_transaction_sent_across_a_redis_restart_keeps_its_writes(tmp_path, mo
         assert document is not None and document["text"] == "T"
         assert store.seen("http://x.test/a") == (1.0, "r")
     finally:
-        if restart.is_alive():
+        if restart.ident is not None:
             restart.join()
         store.close()
-        server.stop()

@@ -30,7 +30,6 @@ from tests.conftest import (
     run_crawl,
     validate_records,
 )
-from tests.redis_server import RedisServer
 
 FEEDS = {"feeds": ",".join(f"http://{site.host}/feed.xml" for site in SITES)}
 
@@ -45,14 +44,6 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Web:
 @pytest.fixture(scope="module")
 def served(web: Web):
     server = SitesServer(web.root)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def durable_redis(tmp_path: Path):
-    """Redis with an append-only file synced on every write: a restart keeps the state."""
-    server = RedisServer(tmp_path / "redis", appendonly=True)
     yield server
     server.stop()
 
