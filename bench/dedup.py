@@ -279,8 +279,9 @@ def consistency(runs: list[Run]) -> list[str]:
         s = run.score
         again = sum(1 for n in Counter(str(r["id"]) for r in run.records).values() if n > 1)
         lines.append(
-            f"  {run.name:<22} pages with a record {s.pages_written}/{s.pages}, "
-            f"ids written more than once {again}, record groups without exactly one "
+            f"  {run.name:<22} pages with a record {s.pages_written}/{s.pages}, records per "
+            f"page {s.records_written / s.pages:.2f}, ids written more than once {again}, "
+            "record groups without exactly one "
             f"article {s.groups_not_one_article}, cluster_id = duplicate_of chains "
             f"{_yes(s.chain_agrees)}, records = export {_yes(s.export_agrees)}"
         )

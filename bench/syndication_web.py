@@ -3,11 +3,15 @@
 newsfold folds republished copies of a story into one article. To measure how well, this
 module writes a folder of static news sites (served by `sample/serve.py`) where the truth
 is known: real news prose from the development set published once as an original, copied
-onto other sites verbatim, retitled, with credit lines, as excerpts, lightly edited or
-padded with promos, beside hard negatives that must NOT be folded (follow-up stories that
-quote two paragraphs of an earlier story, short briefs on one shared template). Every site
-has its own template so that page furniture differs as it does on the real web. The truth
-is in `root/truth.json`.
+onto other sites verbatim, retitled, with credit lines, as excerpts, lightly edited,
+padded with promos, as agency wire copy with a dateline, re-flowed into one paragraph per
+sentence, or with photo captions between paragraphs, beside hard negatives that must NOT
+be folded (follow-up stories that quote two paragraphs of an earlier story, short briefs
+on one shared template). Every site has its own template so that page furniture differs
+as it does on the real web, in five layout families: semantic HTML5, div soup, legacy
+tables, nested legacy tables with a column of headlines beside the story, and bare divs
+with no metadata at all and the site's name before the headline. The truth (every page's
+story, kind, original and layout) is in `root/truth.json`.
 
     python -m bench.syndication_web OUT [--originals 160] [--seed 7] [--synthetic]
 """
