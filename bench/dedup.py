@@ -292,24 +292,31 @@ def _yes(value: bool | None) -> str:
     return "-" if value is None else "yes" if value else "no"
 
 
-def breakdown(runs: list[Run], attr: str) -> list[str]:
-    """Counts by page kind and layout (rows) and order (columns), non-zero rows only."""
+def breakdown(runs: list[Run], attr: str, most: int = 16) -> list[str]:
+    """Counts by page kind and layout (rows) and order (columns), non-zero rows only; past
+    `most` rows, by kind and by layout apart."""
     counts = [getattr(run.score, attr) for run in runs]
-    keys = sorted(
-        {k for c in counts for k in c},
-        key=lambda k: (_rank(k[0]), LAYOUTS.index(k[1]) if k[1] in LAYOUTS else 99),
-    )
+    keys = sorted({k for c in counts for k in c}, key=lambda k: (_rank(k[0]), _rank(k[1])))
     if not keys:
         return ["  none"]
     lines = [f"  {'kind':<11}{'layout':<14}" + "".join(f"{_short(r.name):>10}" for r in runs)]
-    for key in keys:
-        lines.append(f"  {key[0]:<11}{key[1]:<14}" + "".join(f"{c[key]:>10}" for c in counts))
+    if len(keys) <= most:
+        for key in keys:
+            lines.append(f"  {key[0]:<11}{key[1]:<14}" + "".join(f"{c[key]:>10}" for c in counts))
+        return lines
+    for side in (0, 1):
+        values = sorted({k[side] for k in keys}, key=_rank)
+        for value in values:
+            label = f"{value:<11}{'(all)':<14}" if side == 0 else f"{'(all)':<11}{value:<14}"
+            sums = [sum(n for k, n in c.items() if k[side] == value) for c in counts]
+            lines.append(f"  {label}" + "".join(f"{n:>10}" for n in sums))
     return lines
 
 
-def _rank(kind: str) -> int:
-    kinds = ("original", *COPY_KINDS, "followup", "short")
-    return kinds.index(kind) if kind in kinds else 99
+def _rank(name: str) -> int:
+    """Where a page kind or a layout goes in a breakdown."""
+    names = ("original", *COPY_KINDS, "followup", "short", *LAYOUTS)
+    return names.index(name) if name in names else 99
 
 
 def _short(name: str) -> str:
@@ -402,8 +409,10 @@ def print_text(web: Web, records: Iterable[Record]) -> None:
         "the text; title: exact headline; day: publication day right):"
     )
     print("\n".join(web_text.layout_table(results)))
-    print("\nchrome left in the text, commonest lines per layout (digits as #):")
+    print("\nchrome left in the text, commonest lines per layout (in how many pages; digits as #):")
     print("\n".join(web_text.frequent_lines(results, "chrome")))
+    print("\nthe first chrome in the text of each site's first page that has any (/: new line):")
+    print("\n".join(web_text.site_examples(results, LAYOUTS)))
     print("\narticle paragraphs lost, commonest per layout:")
     print("\n".join(web_text.frequent_lines(results, "lost", per_layout=2)))
     direct, unreachable = web_text.story_matches(web, records)

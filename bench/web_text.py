@@ -15,6 +15,7 @@ which cannot reach their story through any chain of direct matches between its p
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,15 @@ import numpy as np
 
 from bench.syndication_web import LAYOUTS, Web, WebPage
 from crawler.addon import DEFAULTS
-from pipelines.fingerprint import SHINGLE_TOKENS, Fingerprinter, overlap, shingle_hashes, tokens
+from pipelines.fingerprint import (
+    LEAD_TOKENS,
+    SHINGLE_TOKENS,
+    TOKEN,
+    Fingerprinter,
+    overlap,
+    shingle_hashes,
+    tokens,
+)
 
 ARTICLE_TAGS = ("p", "h", "quote")  # the story's own text; credits and captions are extras
 SIMILARITY = float(DEFAULTS["DEDUP_SIMILARITY"])
@@ -65,6 +74,36 @@ def found_in(line: str, text: str, text_shingles: np.ndarray) -> bool:
     return _share(shingles(line), text_shingles) >= 0.5
 
 
+def chrome_runs(text: str, body: str) -> list[tuple[int, str]]:
+    """Stretches of `text` found nowhere in `body`, with the token each starts at.
+
+    A token is the body's when a shingle holding it is a shingle of the body; what is
+    left is furniture, wherever it sits: its own line, or glued to the story's first
+    paragraph as legacy table cells come out.
+    """
+    plain = unicodedata.normalize("NFKC", INVISIBLE.sub("", text))
+    # Tokens as `tokens` makes them (case-folding can split a word: "İ"), each with the
+    # span of the word it came from.
+    found = [(m, t) for m in TOKEN.finditer(plain) for t in tokens(m.group())]
+    got = [t for _, t in found]
+    known = words(body)
+    size = min(SHINGLE_TOKENS, len(got)) or 1
+    ours = {tuple(known[i : i + size]) for i in range(max(len(known) - size + 1, 1))}
+    covered = [False] * len(got)
+    for i in range(max(len(got) - size + 1, 0)):
+        if tuple(got[i : i + size]) in ours:
+            covered[i : i + size] = [True] * size
+    runs: list[tuple[int, str]] = []
+    start = None
+    for i, inside in enumerate([*covered, True]):
+        if not inside and start is None:
+            start = i
+        elif inside and start is not None:
+            runs.append((start, plain[found[start][0].start() : found[i - 1][0].end()]))
+            start = None
+    return runs
+
+
 @dataclass
 class PageText:
     """One page's extracted text against what it was published with."""
@@ -73,8 +112,10 @@ class PageText:
     written: bool
     precision: float = 0.0  # extracted shingles that are in the published body
     recall: float = 0.0  # article shingles that are in the extracted text
-    chrome: list[str] = field(default_factory=list)  # extracted lines found nowhere in the body
+    chrome: list[str] = field(default_factory=list)  # stretches of text found nowhere in the body
+    lead: bool = False  # chrome within the lead (the first LEAD_TOKENS tokens) of the text
     lost: list[str] = field(default_factory=list)  # article paragraphs missing from the text
+    merged: bool = False  # the text has under half as many paragraphs as the article
     captions: tuple[int, int] = (0, 0)  # kept, published
     dateline: bool | None = None  # a wire copy's dateline kept in the text
     title_right: bool = False
@@ -90,7 +131,8 @@ def read_page(page: WebPage, blocks: list[str], tags: list[str], record: Any) ->
     article = [b for b, t in zip(blocks, tags, strict=True) if t in ARTICLE_TAGS]
     got, whole, own = shingles(text), shingles(body), shingles(" ".join(article))
     seen = norm(text)
-    lines = [line.strip() for line in re.split(r"\n+", text) if line.strip()]
+    runs = chrome_runs(text, body)
+    paragraphs = [line for line in re.split(r"\n\s*\n", text) if line.strip()]
     captions = [b for b, t in zip(blocks, tags, strict=True) if t == "caption"]
     dateline = None
     if page.kind == "wire":
@@ -102,8 +144,10 @@ def read_page(page: WebPage, blocks: list[str], tags: list[str], record: Any) ->
         written=True,
         precision=_share(got, whole),
         recall=_share(own, got),
-        chrome=[line for line in lines if not found_in(line, body, whole)],
+        chrome=[run for _, run in runs],
+        lead=any(start < LEAD_TOKENS for start, _ in runs),
         lost=[b for b in article if not found_in(b, text, got)],
+        merged=len(article) >= 4 and 2 * len(paragraphs) < len(article),
         captions=(sum(norm(c) in seen for c in captions), len(captions)),
         dateline=dateline,
         title_right=" ".join(str(record.get("title") or "").split()) == page.title,
@@ -145,7 +189,8 @@ def layout_table(results: list[PageText]) -> list[str]:
     """One line per layout: pages written, shingle precision and recall, and the rest."""
     head = (
         f"{'layout':<14}{'pages':>6}{'no rec':>7}{'prec':>7}{'recall':>7}{'chrome':>7}"
-        f"{'lost':>6}{'captions':>10}{'datelines':>10}{'title':>7}{'day':>6}"
+        f"{'lead':>5}{'merged':>7}{'lost':>5}{'captions':>9}{'datelines':>10}{'title':>6}"
+        f"{'day':>5}"
     )
     lines = [head]
     for layout in LAYOUTS:
@@ -158,9 +203,10 @@ def layout_table(results: list[PageText]) -> list[str]:
         lines.append(
             f"{layout:<14}{len(mine):>6}{len(mine) - len(done):>7}"
             f"{_mean([r.precision for r in done]):>7.3f}{_mean([r.recall for r in done]):>7.3f}"
-            f"{sum(1 for r in done if r.chrome):>7}{sum(1 for r in done if r.lost):>6}"
-            f"{f'{kept[0]}/{kept[1]}':>10}{f'{sum(wires)}/{len(wires)}':>10}"
-            f"{sum(r.title_right for r in done):>7}{sum(r.day_right for r in done):>6}"
+            f"{sum(1 for r in done if r.chrome):>7}{sum(r.lead for r in done):>5}"
+            f"{sum(r.merged for r in done):>7}{sum(1 for r in done if r.lost):>5}"
+            f"{f'{kept[0]}/{kept[1]}':>9}{f'{sum(wires)}/{len(wires)}':>10}"
+            f"{sum(r.title_right for r in done):>6}{sum(r.day_right for r in done):>5}"
         )
     return lines
 
@@ -172,25 +218,47 @@ def _mean(values: list[float]) -> float:
 def frequent_lines(
     results: list[PageText], attr: str, per_layout: int = 4, width: int = 90
 ) -> list[str]:
-    """The commonest chrome (or lost) lines per layout, digits folded, with one example."""
+    """The commonest chrome (or lost) lines per layout, in how many pages, digits folded."""
     out: list[str] = []
     for layout in LAYOUTS:
-        counts: Counter[str] = Counter()
+        pages: Counter[str] = Counter()
         example: dict[str, str] = {}
         sites: dict[str, set[str]] = defaultdict(set)
         for r in results:
             if r.page.layout != layout:
                 continue
-            for line in getattr(r, attr):
-                key = re.sub(r"\d+", "#", line)[:60]
-                counts[key] += 1
+            lines = {line.strip() for found in getattr(r, attr) for line in found.split("\n")}
+            keys: dict[str, str] = {}
+            for line in sorted(lines - {""}):
+                keys.setdefault(re.sub(r"\d+", "#", line)[:60], line)
+            for key, line in keys.items():
+                pages[key] += 1
                 example.setdefault(key, line)
                 sites[key].add(r.page.site)
-        for key, n in counts.most_common(per_layout):
-            shown = example[key] if len(example[key]) <= width else example[key][: width - 1] + "…"
-            where = ", ".join(sorted(s.removesuffix(".test") for s in sites[key]))
-            out.append(f"  {layout:<13}{n:>4}x  {shown!r}  ({where})")
+        for key, n in pages.most_common(per_layout):
+            out.append(
+                f"  {layout:<13}{n:>4}  {_cut(example[key], width)!r}  ({_sites(sites[key])})"
+            )
     return out
+
+
+def site_examples(results: list[PageText], layouts: Iterable[str], width: int = 150) -> list[str]:
+    """For each site of `layouts`, the first stretch of chrome of its first page that has one."""
+    out, done = [], set()
+    for r in results:
+        if r.page.layout in layouts and r.chrome and r.page.site not in done:
+            done.add(r.page.site)
+            shown = re.sub(r"\s*\n\s*", " / ", r.chrome[0])
+            out.append(f"  {r.page.site:<26}{_cut(shown, width)!r}")
+    return sorted(out)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _sites(hosts: Iterable[str]) -> str:
+    return ", ".join(sorted(h.removesuffix(".test") for h in hosts))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bench.syndication_web import Web, WebPage, synthetic_words
 from bench.web_text import (
+    chrome_runs,
     layout_table,
     read_page,
     read_web,
@@ -41,6 +42,21 @@ def test_chrome_lost_text_and_captions() -> None:
     assert 0 < result.precision < 1 and 0 < result.recall < 1
     missing = read_page(page("u", "s", "original"), blocks, tags, None)
     assert not missing.written and missing.dateline is None
+
+
+def test_chrome_glued_to_the_story_and_in_its_lead() -> None:
+    """Legacy table cells come out as one line: the date widget, headline and byline
+    glued to the first paragraph. Words case-folding splits ("İzmir") are no chrome."""
+    body = "İzmir itfaiyesi yangına müdahale etti. " + synthetic_words(random.Random(2), 80)
+    text = f"| | Monday, 12 May 2025 A headline By Sam Sato - Posted 03/04/2025 {body} |"
+    runs = chrome_runs(text, body)
+    assert [run for _, run in runs] == [
+        "Monday, 12 May 2025 A headline By Sam Sato - Posted 03/04/2025"
+    ]
+    result = read_page(page("u", "s", "original"), [body], ["p"], {"text": text})
+    assert result.lead and result.chrome == [runs[0][1]] and not result.lost
+    late = read_page(page("u", "s", "original"), [body], ["p"], {"text": f"{body}\n\nHome"})
+    assert late.chrome == ["Home"] and not late.lead
 
 
 def test_same_day_in_the_page_zone() -> None:
