@@ -1108,25 +1108,28 @@ def shell(x: Ctx, title: str, lang: str, content: str) -> str:
         )
     if s.layout == "nested-table":
         return top + legacy_body(x, content, aside, nav, year)
-    if s.layout == "bare-divs":
-        links = " ".join(f'<a href="{u}">{t}</a>' for u, t in nav)
-        return (
-            f'{top}<body>\n<div class="{c("page")}">\n<div class="{c("header")}">'
-            f'<div class="{c("logo")}"><a href="/">{esc(s.name)}</a></div>'
-            f'<div class="{c("nav")}">{links}</div></div>\n'
-            f'<div class="{c("main")}">\n{content}\n</div>\n'
-            f'<div class="{c("sidebar")}">\n{aside}\n</div>\n'
-            f'<div class="{c("footer")}">{year}</div>\n</div>\n</body>\n</html>\n'
-        )
-    items = "".join(f'<div class="{c("nav-item")}"><a href="{u}">{t}</a></div>' for u, t in nav)
+    return top + divs_body(x, content, aside, nav, year)
+
+
+def divs_body(x: Ctx, content: str, aside: str, nav: list[tuple[str, str]], year: str) -> str:
+    """Div soup: header, columns of story and sidebar, footer. A bare site has no column
+    wrapper, no article box and a plain row of menu links."""
+    c, bare = x.c, x.site.layout == "bare-divs"
+    if bare:
+        items = " ".join(f'<a href="{u}">{t}</a>' for u, t in nav)
+    else:
+        items = "".join(f'<div class="{c("nav-item")}"><a href="{u}">{t}</a></div>' for u, t in nav)
+    main = content if bare else f'<div class="{c("article")}">\n{content}\n</div>'
+    columns = ("", "") if bare else (f'<div class="{c("columns")}">\n', "</div>\n")
+    about = "" if bare else ' <a href="/about.html">About</a>'
+    root = "" if bare else ' id="root"'
     return (
-        f'{top}<body>\n<div id="root" class="{c("page")}">\n<div class="{c("header")}">'
-        f'<div class="{c("logo")}"><a href="/">{esc(s.name)}</a></div>'
-        f'<div class="{c("nav")}">{items}</div></div>\n<div class="{c("columns")}">\n'
-        f'<div class="{c("main")}">\n<div class="{c("article")}">\n{content}\n</div>\n</div>\n'
-        f'<div class="{c("sidebar")}">\n{aside}\n</div>\n</div>\n'
-        f'<div class="{c("footer")}">{year} <a href="/about.html">About</a></div>\n</div>\n'
-        "</body>\n</html>\n"
+        f'<body>\n<div{root} class="{c("page")}">\n'
+        f'<div class="{c("header")}"><div class="{c("logo")}"><a href="/">{esc(x.site.name)}</a>'
+        f'</div><div class="{c("nav")}">{items}</div></div>\n{columns[0]}'
+        f'<div class="{c("main")}">\n{main}\n</div>\n'
+        f'<div class="{c("sidebar")}">\n{aside}\n</div>\n{columns[1]}'
+        f'<div class="{c("footer")}">{year}{about}</div>\n</div>\n</body>\n</html>\n'
     )
 
 

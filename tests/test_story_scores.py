@@ -36,6 +36,7 @@ PAGES = [
     page("g", "g1", "short"),
 ]
 URL = {p.site: p.url for p in PAGES}
+FOLDED = {frozenset("abc"), frozenset("de"), frozenset("f"), frozenset("g")}  # the truth
 
 
 def article(name: str, **extra: Any) -> dict[str, Any]:
@@ -88,12 +89,7 @@ def test_the_last_record_per_id_wins_and_chains_are_followed() -> None:
     assert last["b"]["duplicate_of"] == "a" and last["a"]["duplicate_of"] is None
     assert list(last)[-3:] == ["a", "b", "c"]  # in the order of their last write
     assert chain_end(last, "c") == "a"
-    assert labels(records_partition(records)) == {
-        frozenset("abc"),
-        frozenset("de"),
-        frozenset("f"),
-        frozenset("g"),
-    }
+    assert labels(records_partition(records)) == FOLDED
     score = score_stories(PAGES, records)
     assert score.records.recall == 1.0 and score.original_article == 2
     assert score.excerpt_articles == 0 and not score.kept_instead
@@ -117,12 +113,7 @@ def test_kind_and_cluster_id_win_over_duplicate_of() -> None:
         article("f", kind="article", cluster_id="k3"),
         article("g", kind="article", cluster_id="k4"),
     ]
-    assert labels(records_partition(records)) == {
-        frozenset("abc"),
-        frozenset("de"),
-        frozenset("f"),
-        frozenset("g"),
-    }
+    assert labels(records_partition(records)) == FOLDED
     score = score_stories(PAGES, records)
     assert score.records.recall == 1.0 and score.chain_agrees
     stale = [*records, copy("c", "zz", kind="copy", cluster_id="k1")]  # an id with no record
