@@ -236,6 +236,7 @@ def scored(
     export: list[Record] | None,
     seconds: float,
 ) -> Run:
+    """A run with its scores; `order` names the groups its pages could overtake."""
     groups = {p.url: web.group(order, p) for p in web.pages}
     return Run(
         name, order, urls, seconds, score_stories(web.pages, records, export, groups), records
@@ -379,7 +380,7 @@ def print_report(web: Web, runs: list[Run], baselines: list[Run], plain: list[Re
         "from `scrapy clusters`;\nF1=: the two F1s equal; orig: stories of 2+ pages whose "
         "article record is the original; orig clu: whose export names\nthe original; exc "
         "art: excerpts written as articles; neg: follow-ups and briefs merged; late: pages "
-        "that\novertook the order's second group; s: crawl seconds (with the export)\n"
+        "that\novertook the order's second group; s: crawl seconds\n"
     )
     print("\n".join(table(runs, baselines)))
     print("\nconsistency:")
