@@ -35,9 +35,11 @@ check: lint test
 
 bench: bench-extract bench-dedup bench-scale bench-throughput
 
-# Extraction quality on ../shared/data/fundus-news-pages, newsfold beside plain trafilatura.
+# Extraction quality on ../shared/data/fundus-news-pages and robustness on
+# ../shared/data/trafilatura-eval, newsfold beside plain trafilatura.
 bench-extract: install
 	$(PY) -m bench.extract
+	$(PY) -m bench.extract --set trafilatura-eval
 
 # Duplicate collapse on a generated syndication web, newsfold beside plain MinHashLSH.
 bench-dedup: install

@@ -5,9 +5,14 @@ publishers, expected title, body, authors and date), runs newsfold's extraction 
 cleaning and plain trafilatura 2.3 (`include_comments=False`) on every page in one run,
 and prints both side by side. Body text is scored as the public extraction benchmarks
 do: `\\w+` tokens, multisets of 4-token shingles, precision and recall averaged over
-pages, F1 of the averages. Prints figures; asserts nothing.
+pages, F1 of the averages. `--scores FILE` keeps newsfold's score of every page, and
+`--against FILE` lists the pages that score worse than in such a file (an earlier
+commit's), so a change's regressions are named, not averaged away. `--set
+trafilatura-eval` runs `bench.extract_eval` on the robustness set instead. Prints
+figures; asserts nothing.
 
-    python -m bench.extract [--data DIR] [--failures FILE]
+    python -m bench.extract [--data DIR] [--failures FILE] [--scores FILE] [--against FILE]
+    python -m bench.extract --set trafilatura-eval [...]
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Any
 
 import trafilatura
 
-from crawler.items import Page
+from crawler.items import Document, Page
 from crawler.state import SQLiteState
 from pipelines.clean import NotAnArticle, clean_page
 from pipelines.extract import extract_document
@@ -95,13 +100,21 @@ def body_text(body: dict[str, Any]) -> str:
 TEMPLATES = SiteTemplates(SQLiteState(Path(":memory:")), min_pages=3, max_chars=300)
 
 
+def newsfold_document(
+    url: str, body: bytes, encoding: str, fetched_at: str, templates: SiteTemplates | None
+) -> Document:
+    """What the crawl makes of a page: extraction, then cleaning (kept or not, scored as
+    extracted: no length or listing limits)."""
+    item = Page(url=url, body=body, encoding=encoding, fetched_at=fetched_at)
+    item.doc = extract_document(item)
+    with contextlib.suppress(NotAnArticle):
+        clean_page(item, min_chars=0, max_linked_fraction=1.0, templates=templates)
+    return item.doc
+
+
 def newsfold(page: Expected) -> Found:
     fetched = datetime.fromisoformat(page.crawl_date).astimezone().isoformat()
-    item = Page(url=page.url, body=page.html, encoding="utf-8", fetched_at=fetched)
-    item.doc = extract_document(item)
-    with contextlib.suppress(NotAnArticle):  # scored as extracted, kept or not
-        clean_page(item, min_chars=0, max_linked_fraction=1.0, templates=TEMPLATES)
-    doc = item.doc
+    doc = newsfold_document(page.url, page.html, "utf-8", fetched, TEMPLATES)
     return Found(doc.title, doc.text, doc.authors, doc.published)
 
 
@@ -167,28 +180,35 @@ class Tally:
     authors: int = 0
     seconds: float = 0.0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    scores: dict[str, dict[str, float | bool]] = field(default_factory=dict)  # by page
 
     def add(self, page: Expected, found: Found) -> None:
         failure: dict[str, Any] = {}
+        scores: dict[str, float | bool] = {}
+        self.scores[page.name] = scores
         if page.text.strip():
             p, r = text_scores(page.text, found.text)
+            scores["text F1"] = round(2 * p * r / ((p + r) or 1), 4)
             self.precision += p
             self.recall += r
             self.text_pages += 1
             self.empty += not found.text.strip()
             if p < 0.9 or r < 0.9:
                 failure["text"] = {"precision": round(p, 3), "recall": round(r, 3)}
-        if same_title(page.title, found.title):
+        scores["title"] = same_title(page.title, found.title)
+        if scores["title"]:
             self.titles += 1
         else:
             failure["title"] = {"expected": page.title, "found": found.title}
         if page.published:
             self.dated_pages += 1
-            if same_day(page.published, found.published):
+            scores["day"] = same_day(page.published, found.published)
+            if scores["day"]:
                 self.dates += 1
             else:
                 failure["date"] = {"expected": page.published, "found": found.published}
-        if same_authors(page.authors, found.authors):
+        scores["authors"] = same_authors(page.authors, found.authors)
+        if scores["authors"]:
             self.authors += 1
         else:
             failure["authors"] = {"expected": page.authors, "found": found.authors}
@@ -212,13 +232,21 @@ class Tally:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--set", choices=("fundus", "trafilatura-eval"), default="fundus")
+    parser.add_argument("--data", type=Path, help="the set's folder")
     parser.add_argument("--failures", type=Path, help="write newsfold's misses as JSON here")
+    parser.add_argument("--scores", type=Path, help="write newsfold's score per page here")
+    parser.add_argument("--against", type=Path, help="list pages worse than in this --scores")
     args = parser.parse_args()
-    if not args.data.is_dir():
-        print(f"development set not found at {args.data}", file=sys.stderr)
+    if args.set == "trafilatura-eval":
+        from bench import extract_eval
+
+        return extract_eval.run(args.data or extract_eval.DATA, args)
+    data = args.data or DATA
+    if not data.is_dir():
+        print(f"development set not found at {data}", file=sys.stderr)
         return 2
-    pages = load_pages(args.data)
+    pages = load_pages(data)
     tallies = {"newsfold": Tally(), "trafilatura 2.3": Tally()}
     extractors = {"newsfold": newsfold, "trafilatura 2.3": plain_trafilatura}
     for page in pages:
@@ -231,16 +259,50 @@ def main() -> int:
     print(f"{'':<16}" + "".join(f"{name:>18}" for name in tallies))
     figures = {name: tally.figures(len(pages)) for name, tally in tallies.items()}
     for metric in figures["newsfold"]:
-        row = "".join(f"{_fmt(figures[name][metric]):>18}" for name in tallies)
+        row = "".join(f"{fmt(figures[name][metric]):>18}" for name in tallies)
         print(f"{metric:<16}{row}")
     if args.failures:
         args.failures.write_text(
             json.dumps(tallies["newsfold"].failures, indent=1, ensure_ascii=False)
         )
+    keep_scores(tallies["newsfold"].scores, args.scores, args.against)
     return 0
 
 
-def _fmt(value: float) -> str:
+Scores = dict[str, dict[str, float | bool]]
+WORSE_BY = 0.01  # a page's score must drop by more than this to be listed as worse
+
+
+def keep_scores(scores: Scores, path: Path | None, against: Path | None) -> None:
+    """Write the per-page scores to `path`; print the pages worse than in `against`."""
+    if path:
+        path.write_text(json.dumps(scores, indent=0, sort_keys=True))
+    if against:
+        lines = regressions(json.loads(against.read_text()), scores)
+        print(f"\npages worse than in {against} ({len(lines)}):")
+        print("\n".join(lines) or "  none")
+
+
+def regressions(before: Scores, after: Scores) -> list[str]:
+    """Each page with a score lower than before: a figure down by `WORSE_BY`, a check lost."""
+    lines = []
+    for page, now in sorted(after.items()):
+        then = before.get(page, {})
+        worse = [
+            f"{metric} {then[metric]} -> {value}"
+            for metric, value in now.items()
+            if metric in then
+            and (
+                (isinstance(value, bool) and then[metric] and not value)
+                or (not isinstance(value, bool) and value < then[metric] - WORSE_BY)
+            )
+        ]
+        if worse:
+            lines.append(f"  {page}: {', '.join(worse)}")
+    return lines
+
+
+def fmt(value: float) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
