@@ -278,27 +278,27 @@ def keep_scores(scores: Scores, path: Path | None, against: Path | None) -> None
     if path:
         path.write_text(json.dumps(scores, indent=0, sort_keys=True))
     if against:
-        lines = regressions(json.loads(against.read_text()), scores)
-        print(f"\npages worse than in {against} ({len(lines)}):")
-        print("\n".join(lines) or "  none")
+        before = json.loads(against.read_text())
+        worse = changes(before, scores, worse=True)
+        better = changes(before, scores, worse=False)
+        print(f"\nagainst {against}: {len(better)} pages better, {len(worse)} worse:")
+        print("\n".join(worse) or "  none")
 
 
-def regressions(before: Scores, after: Scores) -> list[str]:
-    """Each page with a score lower than before: a figure down by `WORSE_BY`, a check lost."""
+def changes(before: Scores, after: Scores, worse: bool) -> list[str]:
+    """Each page with a score lower (or higher) than before: a figure moved by more than
+    `WORSE_BY`, a check lost (or won)."""
+    sign = 1 if worse else -1
     lines = []
     for page, now in sorted(after.items()):
         then = before.get(page, {})
-        worse = [
+        moved = [
             f"{metric} {then[metric]} -> {value}"
             for metric, value in now.items()
-            if metric in then
-            and (
-                (isinstance(value, bool) and then[metric] and not value)
-                or (not isinstance(value, bool) and value < then[metric] - WORSE_BY)
-            )
+            if metric in then and sign * (float(then[metric]) - float(value)) > WORSE_BY
         ]
-        if worse:
-            lines.append(f"  {page}: {', '.join(worse)}")
+        if moved:
+            lines.append(f"  {page}: {', '.join(moved)}")
     return lines
 
 

@@ -37,6 +37,7 @@ from pipelines.authors import choose_authors
 from pipelines.body import page_view, refine_body
 from pipelines.dates import parse_date, text_date, url_date
 from pipelines.language import choose_language
+from pipelines.layout import prepare
 from pipelines.metadata import PageMetadata, read_metadata
 from pipelines.titles import choose_title
 
@@ -115,8 +116,10 @@ def main_text(tree: html.HtmlElement, url: str, fast: bool) -> str | None:
     texts under `CHECKED_BELOW` characters (one page in eight) gives text F1 0.952
     against 0.954 when it always runs, for about 8 ms a page less.
     """
+    mine = copy.deepcopy(tree)  # trafilatura prunes the tree it is given; keep ours whole
+    prepare(mine)
     result = trafilatura.bare_extraction(
-        copy.deepcopy(tree),  # trafilatura prunes the tree it is given; keep ours whole
+        mine,
         url=url,
         include_comments=False,
         with_metadata=False,  # see Fallbacks
