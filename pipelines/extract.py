@@ -11,6 +11,7 @@ import copy
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -55,6 +56,7 @@ BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 # Comments and processing instructions go at parse time: left in, trafilatura drops the
 # text that follows a comment inside a paragraph.
 PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 
 
 class Unparseable(DropItem):
@@ -83,13 +85,16 @@ def extract_document(page: Page) -> Document:
     view = page_view(tree)
     text, changes = refine_body(extracted, view, declared.description)
     fetched = datetime.fromisoformat(page.fetched_at)
-    published, published_source = choose_published(tree, declared, page.hints, page.url, fetched)
-    modified = parse_date(declared.modified, fetched)
     fallback = Fallbacks(tree)
     site, site_name = site_of(page.url), declared.site_name or fallback.sitename
+    title = choose_title(tree, declared, page.hints.title, fallback.title, site_name, site)
+    published, published_source = choose_published(
+        tree, declared, page.hints, page.url, fetched, title
+    )
+    modified = parse_date(declared.modified, fetched)
     return Document(
         text=text,
-        title=choose_title(tree, declared, page.hints.title, fallback.title, site_name, site),
+        title=title,
         authors=choose_authors(tree, declared, lambda: fallback.author, site_name, site),
         published=published,
         published_source=published_source,
@@ -151,7 +156,16 @@ class Fallbacks:
 
     @property
     def sitename(self) -> str | None:
-        return self.meta.sitename or extract_sitename(self.tree)
+        """The declared name, else a domain name the <title> ends with ("| ntv.com.tr").
+
+        trafilatura takes any later part of the <title> with a dot in it, so a headline
+        after a name ("Voice | Demo / Der 9. Juli naht") would pass for the site's name
+        and be cut from the title as such.
+        """
+        if self.meta.sitename:
+            return self.meta.sitename
+        guessed = extract_sitename(self.tree)
+        return guessed if guessed and DOMAIN.fullmatch(guessed) else None
 
     @cached_property
     def author(self) -> str | None:
@@ -182,18 +196,23 @@ def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:
 
 
 def choose_published(
-    tree: html.HtmlElement, declared: PageMetadata, hints: Hints, url: str, fetched: datetime
+    tree: html.HtmlElement,
+    declared: PageMetadata,
+    hints: Hints,
+    url: str,
+    fetched: datetime,
+    title: str | None = None,
 ) -> tuple[str | None, str | None]:
     """The publication date and its source: declared, feed or sitemap, URL, then page text.
 
-    Candidates are tried in order of trust; the page text is searched last, and without
-    its chrome (see `text_date`).
+    Candidates are tried in order of trust; the page text is searched last, without its
+    chrome and after the headline (see `text_date`).
     """
     candidates = [
         (lambda: declared.published, declared.published_source),
         (lambda: hints.published, hints.published_source),
         (lambda: url_date(url), "url"),
-        (lambda: text_date(tree, url), "text"),
+        (lambda: text_date(tree, url, title, fetched), "text"),
     ]
     for value, source in candidates:
         date = parse_date(value(), fetched)

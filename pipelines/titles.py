@@ -35,6 +35,9 @@ BOUNDARIES = re.compile(SEPARATORS.pattern + r"|(?<=\S):\s+|(?<=\S)[\-–—]+(?
 # Invisible characters that some CMSs put into headlines (hyphenation hints, joiners).
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# A name and a colon before the headline ("Highland Voice: ..."): cut only when the name
+# is the site's, since a kicker is written the same way ("Brexit: ...").
+LEADING_NAME = re.compile(r"^([^:]{2,60}?)\s*[:：]\s+(?=\S)")
 UNSPACED_SUFFIX = re.compile(r"(?<=\S)[\-–—]([^\s\-–—]+)$")
 DATE_PART = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\.?")
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe"})
@@ -74,9 +77,15 @@ def choose_title(
         agreed = agreed_title(title, evidence, headings(tree))
         furniture = Furniture.of(site_names(meta, site_name), site, sections(tree, meta))
         title = title if furniture.is_site(agreed, loose=True) else agreed
-    if not SEPARATORS.search(title):
+    named = LEADING_NAME.match(title)
+    if named or SEPARATORS.search(title):
+        furniture = furniture or Furniture.of(
+            site_names(meta, site_name), site, sections(tree, meta)
+        )
+    if named and furniture and furniture.is_site(named[1], loose=False):
+        title = title[named.end() :]  # "Voice: Headline", where a kicker's colon would be
+    if not SEPARATORS.search(title) or furniture is None:
         return title
-    furniture = furniture or Furniture.of(site_names(meta, site_name), site, sections(tree, meta))
     return strip_site_name(title, None, site, furniture=furniture)
 
 

@@ -1,6 +1,8 @@
 import pytest
 from lxml import html
 
+from crawler.items import Document, Page
+from pipelines.extract import extract_document
 from pipelines.metadata import read_metadata
 from pipelines.titles import (
     Furniture,
@@ -257,3 +259,60 @@ def test_headline_without_separators_is_kept_and_extracted_is_the_last_resort():
     assert title_of(tree) == "Big story: what we know"
     assert title_of(page(""), extracted="Big story - The Daily") == "Big story"
     assert title_of(page("")) is None
+
+
+FOLHA = "http://folha-da-ribeira.test"
+
+
+def _document(title_tag: str, url: str) -> Document:
+    """What extraction makes of a page of bare divs: no metadata but its <title>."""
+    body = f"<html><head><title>{title_tag}</title></head><body><div>text</div></body></html>"
+    page = Page(url=url, body=body.encode(), encoding="utf-8", fetched_at="2024-05-02T10:00:00Z")
+    return extract_document(page)
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "url", "expected"),
+    [
+        # The site's name and a colon before the headline, in any case.
+        (
+            "Folha da Ribeira: Ponte reabre em maio",
+            "http://folha-da-ribeira.test/a/1",
+            "Ponte reabre em maio",
+        ),
+        ("STADSBLAD: Brug over het kanaal", "http://stadsblad.test/lees/2", "Brug over het kanaal"),
+        # A kicker's colon stays: the part before it does not name the site.
+        (
+            "Brexit: Talks resume in Brussels",
+            "http://folha-da-ribeira.test/a/3",
+            "Brexit: Talks resume in Brussels",
+        ),
+        # A headline with a slash and a dot after the name: not the site's name.
+        (
+            "Folha da Ribeira | Obras / Ponte: a 2. fase arranca em maio",
+            f"{FOLHA}/a/4",
+            "Obras / Ponte: a 2. fase arranca em maio",
+        ),
+        (
+            "ORÇAMENTO 2.0 | Câmara corta nas taxas | Folha da Ribeira",
+            f"{FOLHA}/a/5",
+            "ORÇAMENTO 2.0 | Câmara corta nas taxas",
+        ),
+    ],
+)
+def test_site_name_before_the_headline_and_headlines_with_separators(title_tag, url, expected):
+    assert _document(title_tag, url).title == expected
+
+
+def test_a_domain_name_ending_the_title_tag_is_the_site_name():
+    from crawler.items import Page
+    from pipelines.extract import extract_document
+
+    body = (
+        b"<html><head><title>Ponte reabre em maio | ribeira.pt</title></head><body></body></html>"
+    )
+    page = Page(
+        url="http://ribeira.pt/a/1", body=body, encoding="utf-8", fetched_at="2024-05-02T10:00:00Z"
+    )
+    doc = extract_document(page)
+    assert (doc.title, doc.site_name) == ("Ponte reabre em maio", "ribeira.pt")
