@@ -43,15 +43,27 @@ LINE_PATTERNS = [
         rf"(?:\s+(?:on|at|in)\s+(?P<publisher>{_NAME}))?\.?$",
         re.I,
     ),
+    # A wire's reporting line: "(Reporting by Anna Keller; Editing by Sam Hughes)".
+    re.compile(
+        rf"^\((?:additional\s+)?(?:reporting|writing|text)\s+by\s+(?P<author>{_NAME})"
+        r"(?:\s*(?:[,;]|\band\b)[^()]*)?\)\.?$",
+        re.I,
+    ),
     re.compile(
         rf"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*)?(?P<publisher>{_NAME})"
         r"(?:\.\s*all rights reserved)?\.?$",
         re.I,
     ),
 ]
-# A dateline credit opening the story: "ALGIERS (allAfrica) - ", "(AP) —".
+# A wire dateline opening the story: a place in capitals, maybe a state or the day after a
+# comma, the agency in brackets, a dash: "ALGIERS (allAfrica) - ", "(AP) —", "LAGOS,
+# March 3 (Reuters) - ", "LA CROSSE, Wis. (AP) — ", "BERLIN, 3. März (dpa) – ". It says
+# where the story came from, like a credit line, and is kept as one (the place with it):
+# left in, it makes the agency's copies differ from each other by their first words.
 DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z .,'’-]{1,40}\s*)?\((?P<publisher>[^\W\d_][\w.&' -]{1,30})\)\s*[-–—]+\s*"
+    r"^(?:(?P<place>[^\W\d_][^\W\d_ .,'’-]*(?:[ .'’-]+[^\W\d_][^\W\d_ .,'’-]*){0,3}\.?)"
+    r"(?:,\s*(?P<when>[^()\n,]{1,25}?))?\s*)?"
+    r"\((?P<publisher>[^\W\d_][\w.&' -]{1,30})\)\s*[-–—]+\s*"
 )
 
 
@@ -63,7 +75,8 @@ def split_credits(
     credits: list[Credit] = []
     kept = list(paragraphs)
     for index, paragraph in enumerate(kept[:HEAD_PARAGRAPHS]):  # a standfirst may come first
-        if dateline := DATELINE.match(paragraph):
+        dateline = DATELINE.match(paragraph)
+        if dateline and (not dateline["place"] or dateline["place"].isupper()):
             credits.append(Credit(raw=dateline.group(0).strip(), publisher=dateline["publisher"]))
             kept[index] = paragraph[dateline.end() :]
             break

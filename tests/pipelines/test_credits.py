@@ -63,3 +63,54 @@ def test_a_dateline_after_a_standfirst_is_found():
     kept, credits = split_credits(paragraphs)
     assert kept[:2] == ["A standfirst that sums the story up.", "Chaos in Libya."]
     assert [c.publisher for c in credits] == ["allAfrica"]
+
+
+@pytest.mark.parametrize(
+    ("first", "raw", "publisher", "rest"),
+    [
+        (
+            "ACCRA, June 12 (Reuters) - Ghana's cedi fell.",
+            "ACCRA, June 12 (Reuters) -",
+            "Reuters",
+            "Ghana's cedi fell.",
+        ),
+        (
+            "GENÈVE, 4 juin (AFP) – Les négociations.",
+            "GENÈVE, 4 juin (AFP) –",
+            "AFP",
+            "Les négociations.",
+        ),
+        ("SANTA FE, N.M. (AP) — Crews battled.", "SANTA FE, N.M. (AP) —", "AP", "Crews battled."),
+        ("HAMBURG, 2. Juni (dpa) - Der Hafen.", "HAMBURG, 2. Juni (dpa) -", "dpa", "Der Hafen."),
+        (
+            "SÃO PAULO, 3 de junho (Reuters) - O real.",
+            "SÃO PAULO, 3 de junho (Reuters) -",
+            "Reuters",
+            "O real.",
+        ),
+    ],
+)
+def test_wire_datelines_with_a_state_or_a_day_are_credits(first, raw, publisher, rest):
+    kept, credits = split_credits([first, "More."])
+    assert kept == [rest, "More."]
+    assert [(c.raw, c.publisher) for c in credits] == [(raw, publisher)]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Madrid (EFE) - a place not in capitals is prose's",
+        "Officials said (AP) - nothing",
+        "The minister, speaking on Tuesday (local time) - said more",
+    ],
+)
+def test_lines_that_only_look_like_datelines_stay(first):
+    kept, credits = split_credits([first])
+    assert kept == [first] and credits == []
+
+
+def test_a_wire_reporting_line_is_a_credit_with_its_reporter():
+    line = "(Reporting by Lena Moreau and Tom Sato; Writing by Aiko Banda; Editing by Sam Hughes)"
+    kept, credits = split_credits(["Body.", *["More."] * 5, line])
+    assert line not in kept
+    assert [(c.raw, c.author) for c in credits] == [(line, "Lena Moreau")]
