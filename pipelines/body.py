@@ -1,9 +1,11 @@
 """The article body from trafilatura's text, corrected with what the page itself shows.
 
 trafilatura keeps some lines that are not the article (related-story links, "Read more:"
-teasers, photo credits) and drops the standfirst many sites print under the headline.
-Both can be judged against the whole page: a line made of another page's link text is a
-teaser, and a description the page both declares and displays is its lead.
+teasers, photo credits) and drops the standfirst many sites print under the headline,
+and the headings that end an article (a list written as subheadings: "1. ...", "2. ...").
+All can be judged against the whole page: a line made of another page's link text is a
+teaser, a description the page both declares and displays is its lead, and headings
+that follow the text's last paragraph, with nothing after them, are its end.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pipelines.normalise import fold
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
 MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
 MIN_LEAD_CHARS = 60
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # Photo credits: "Foto: NTB", "(Image: Getty Images)", "Photo by Jane Doe/Reuters".
 CAPTION_CREDIT = re.compile(
     r"^\(?(?:foto|photo|image|bild|picture|kuva|zdjęcie|fotó|imagen|immagine|credit)s?"
@@ -78,6 +81,35 @@ def linked_share(line: str, link_texts: list[str]) -> float:
     return covered / len(text)
 
 
+def trailing_headings(lines: list[str], tree: html.HtmlElement) -> list[str]:
+    """The run of headings the page shows right after the text's last line, when nothing
+    follows them in their block: trafilatura drops every heading that ends its text."""
+    if not lines:
+        return []
+    last = fold(lines[-1])
+    for heading in tree.iter(*HEADINGS):
+        before = heading.getprevious()
+        if before is None or before.tag in HEADINGS or fold(before.text_content()) != last:
+            continue
+        run = [heading, *_following_headings(heading)]
+        after = run[-1].getnext()
+        if after is not None or any((h.tail or "").strip() for h in run):
+            return []  # the text goes on after the headings: trafilatura judged them
+        if any(h.find(".//a") is not None for h in run):
+            return []  # linked headlines: teasers of other stories
+        return [" ".join(h.text_content().split()) for h in run]
+    return []
+
+
+def _following_headings(heading: html.HtmlElement) -> list[html.HtmlElement]:
+    run = []
+    for sibling in heading.itersiblings():
+        if not isinstance(sibling.tag, str) or sibling.tag not in HEADINGS:
+            break
+        run.append(sibling)
+    return run
+
+
 def refine_body(text: str, view: PageView, description: str | None) -> tuple[str, list[str]]:
     """The body without teaser and photo-credit lines, with the displayed lead restored.
 
@@ -95,6 +127,10 @@ def refine_body(text: str, view: PageView, description: str | None) -> tuple[str
         changes.append("teasers_or_credits")
     else:
         kept = lines  # never empty a text on these grounds alone
+    ending = trailing_headings(kept, view.tree)
+    if ending:
+        kept += ending
+        changes.append("trailing_headings")
     lead = (description or "").strip()
     if (
         len(lead) >= MIN_LEAD_CHARS

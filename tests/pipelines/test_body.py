@@ -63,3 +63,33 @@ def test_a_linked_credit_line_is_left_for_the_credits():
     text = TEXT + "\nRead the full story on AfricaWire, the origin"
     refined, _ = refine_body(text, page_view(html.document_fromstring(page)), None)
     assert refined.endswith("Read the full story on AfricaWire, the origin")
+
+
+LISTICLE = """<html><body><main><div class="story">
+<p>Premier paragraphe de l'article, assez long pour être lu comme du texte.</p>
+<p>Voici les chiffres qui comptent, dans l'ordre.</p>
+<h3>1. Trois cents kilomètres de voies nouvelles.</h3>
+<h3>2. Douze gares rénovées d'ici à la fin de l'année.</h3>
+{after}</div>{aside}</main></body></html>"""
+EXTRACTED = "Premier paragraphe de l'article, assez long pour être lu comme du texte.\n" + (
+    "Voici les chiffres qui comptent, dans l'ordre."
+)
+
+
+def refined(after: str = "", aside: str = "") -> list[str]:
+    tree = html.document_fromstring(LISTICLE.format(after=after, aside=aside))
+    return refine_body(EXTRACTED, page_view(tree), None)[0].split("\n")
+
+
+def test_headings_that_end_the_article_are_restored():
+    assert refined()[-2:] == [
+        "1. Trois cents kilomètres de voies nouvelles.",
+        "2. Douze gares rénovées d'ici à la fin de l'année.",
+    ]
+    # Outside the story's block, a box's headings are not the story's.
+    assert len(refined(aside="<section><h3>À lire aussi</h3></section>")) == 4
+
+
+def test_headings_followed_by_text_or_linking_elsewhere_are_left_to_trafilatura():
+    assert len(refined(after="<p>Un paragraphe que trafilatura a écarté.</p>")) == 2
+    assert len(refined(after='<h3><a href="/autre">Une autre histoire</a></h3>')) == 2
