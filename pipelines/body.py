@@ -23,6 +23,7 @@ LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a t
 MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
 MIN_LEAD_CHARS = 60
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+MENU_GLUE = re.compile(r"[\s|/·•»›>:,*\-–—]+")  # what joins the items of a menu line
 # Photo credits: "Foto: NTB", "(Image: Getty Images)", "Photo by Jane Doe/Reuters".
 CAPTION_CREDIT = re.compile(
     r"^\(?(?:foto|photo|image|bild|picture|kuva|zdjęcie|fotó|imagen|immagine|credit)s?"
@@ -37,6 +38,7 @@ class PageView:
 
     tree: html.HtmlElement  # the whole page, read again only if `visible` is asked for
     link_texts: list[str] = field(default_factory=list)  # longest first
+    menu_texts: list[str] = field(default_factory=list)  # every link text, longest first
     block_links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
 
     @cached_property
@@ -59,9 +61,11 @@ def page_view(tree: html.HtmlElement) -> PageView:
         if href and parent is not None and parent not in linked_parents:
             linked_parents.add(parent)  # a credit line's link is its original's URL
             block_links.setdefault(" ".join(parent.text_content().split()), href)
+    every = sorted((t for t in links if t), key=len, reverse=True)
     return PageView(
         tree,
-        link_texts=sorted((t for t in links if len(t) >= MIN_LINK_TEXT), key=len, reverse=True),
+        link_texts=[t for t in every if len(t) >= MIN_LINK_TEXT],
+        menu_texts=every,
         block_links=block_links,
     )
 
@@ -79,6 +83,27 @@ def linked_share(line: str, link_texts: list[str]) -> float:
             covered += len(link)
             rest = rest.replace(link, " ", 1)
     return covered / len(text)
+
+
+def is_menu_line(line: str, menu_texts: list[str]) -> bool:
+    """A line made only of the page's link texts and separators: "Home | News | Sport",
+    "Home", "Politics › Europe". Short link texts say nothing inside prose, but a line of
+    nothing else is a menu, a breadcrumb or a row of tags."""
+    rest, found = line, False
+    for link in menu_texts:
+        if link in rest:
+            rest, found = rest.replace(link, " "), True
+    return found and not MENU_GLUE.sub("", rest)
+
+
+def strip_menus(lines: list[str], menu_texts: list[str]) -> list[str]:
+    """Lines of links before the story's first line of text and after its last."""
+    start, end = 0, len(lines)
+    while start < end and is_menu_line(lines[start], menu_texts):
+        start += 1
+    while end > start and is_menu_line(lines[end - 1], menu_texts):
+        end -= 1
+    return lines[start:end]
 
 
 def trailing_headings(lines: list[str], tree: html.HtmlElement) -> list[str]:
@@ -127,6 +152,10 @@ def refine_body(text: str, view: PageView, description: str | None) -> tuple[str
         changes.append("teasers_or_credits")
     else:
         kept = lines  # never empty a text on these grounds alone
+    unmenued = strip_menus(kept, view.menu_texts)
+    if unmenued and len(unmenued) < len(kept):
+        kept = unmenued
+        changes.append("menus")
     ending = trailing_headings(kept, view.tree)
     if ending:
         kept += ending

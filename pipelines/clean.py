@@ -17,8 +17,9 @@ from scrapy.exceptions import DropItem
 from crawler.items import Document, Page
 from crawler.urls import canonical_url, site_of, url_id
 from pipelines.credits import split_credits
+from pipelines.furniture import strip_lead_furniture
 from pipelines.metadata import NON_ARTICLE_TYPES
-from pipelines.normalise import fold, tidy, unique
+from pipelines.normalise import tidy, unique
 from pipelines.templates import SiteTemplates
 
 if TYPE_CHECKING:
@@ -27,25 +28,13 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-# "Home / Africa / Southern Africa": short segments joined by path separators.
 logger = logging.getLogger(__name__)
 
-BREADCRUMB = re.compile(r"^[^.!?/>»]{1,40}(?:\s+[/>»|]\s+[^/>»|]{1,80}){1,5}$")
 SERVICE_PAGE = re.compile(
     r"/(?:about(?:-us)?|contact(?:-us)?|privacy(?:-policy)?|terms(?:-of-use)?|imprint"
     r"|impressum|legal|advertise|subscribe|newsletter|login|register)(?:\.\w+)?/?$",
     re.IGNORECASE,
 )
-LEAD_LINES = 4  # how far down the headline may be repeated
-HEADLINE_WORDS = 30  # longer lines are prose, whatever words they share with the title
-HEADLINE_OVERLAP = 0.8  # word overlap with the title that makes a line the headline again
-# A timestamp line: short, with a date or time, and hardly any words.
-DATE_PART = re.compile(r"\d{1,4}\s*[./年-]\s*\d{1,2}|\d{1,2}:\d{2}|\d{1,2}\s*[月日時시분]")
-LONG_WORD = re.compile(r"[^\W\d_]{3,}")
-TIMESTAMP_CHARS = 90
-TIMESTAMP_WORDS = 3
-_WORDS = re.compile(r"\w+")
-KICKER_WORDS = 8  # lines above a repeated headline are kickers when this short
 
 
 class NotAnArticle(DropItem):
@@ -108,37 +97,6 @@ def clean_page(
     if len(doc.text) < min_chars:
         raise NotAnArticle("too_short", page.url)
     return page
-
-
-def strip_lead_furniture(paragraphs: list[str], title: str | None) -> list[str]:
-    """Drop what extractors keep around the body: breadcrumbs, kickers, the headline again,
-    and lines that are only a timestamp ("Stand: 22.04.2024, 06:00 Uhr")."""
-    head = paragraphs[:LEAD_LINES]
-    repeated = [i for i, line in enumerate(head) if title and _same_headline(line, title)]
-    if repeated and all(len(p.split()) <= KICKER_WORDS for p in head[: repeated[0]]):
-        paragraphs = paragraphs[repeated[0] + 1 :]
-    while paragraphs and BREADCRUMB.match(paragraphs[0]):
-        paragraphs = paragraphs[1:]
-    edges = {*range(min(LEAD_LINES, len(paragraphs))), *range(len(paragraphs) - 2, len(paragraphs))}
-    return [p for i, p in enumerate(paragraphs) if i not in edges or not _is_timestamp(p)]
-
-
-def _same_headline(line: str, title: str) -> bool:
-    """The line is the headline, or a variant of it (the h1 beside an SEO title)."""
-    if fold(line) == fold(title):
-        return True
-    words, title_words = set(_WORDS.findall(line.casefold())), set(_WORDS.findall(title.casefold()))
-    if not words or len(line.split()) > HEADLINE_WORDS:
-        return False
-    return len(words & title_words) / len(words | title_words) >= HEADLINE_OVERLAP
-
-
-def _is_timestamp(line: str) -> bool:
-    return (
-        len(line) <= TIMESTAMP_CHARS
-        and bool(DATE_PART.search(line))
-        and len(LONG_WORD.findall(line)) <= TIMESTAMP_WORDS
-    )
 
 
 def _has_path(url: str) -> bool:

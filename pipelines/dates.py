@@ -54,6 +54,20 @@ UPDATED = re.compile(
     re.IGNORECASE,
 )
 VISIT_SLACK = timedelta(days=1)
+# Month names in the news web's languages (English, German, French, Spanish, Italian,
+# Portuguese, Dutch), with the usual abbreviations: for lines that are only a date.
+_MONTHS = (
+    "january february march april may june july august september october november december"
+    " jan feb mar apr jun jul aug sep sept oct nov dec"
+    " januar jänner februar märz mai juni juli oktober dezember mär okt dez"
+    " janvier février mars avril juin juillet août septembre octobre novembre décembre"
+    " janv févr avr juil déc"
+    " enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+    " gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre"
+    " janeiro fevereiro março maio junho julho setembro outubro novembro dezembro"
+    " januari februari maart mei augustus"
+)
+MONTH = r"\b(?:" + "|".join(sorted(set(_MONTHS.split()), key=len, reverse=True)) + r")\b\.?"
 # A date widget: "Tuesday, 28 November 2023", "Dienstag, 28. November 2023".
 WIDGET_CHARS = 45
 WEEKDAY = re.compile(

@@ -1,6 +1,6 @@
 from lxml import html
 
-from pipelines.body import linked_share, page_view, refine_body
+from pipelines.body import is_menu_line, linked_share, page_view, refine_body
 
 PAGE = """<html><head><meta name="description" content="{lead}"></head><body>
 <p class="standfirst">{lead}</p>
@@ -93,3 +93,19 @@ def test_headings_that_end_the_article_are_restored():
 def test_headings_followed_by_text_or_linking_elsewhere_are_left_to_trafilatura():
     assert len(refined(after="<p>Un paragraphe que trafilatura a écarté.</p>")) == 2
     assert len(refined(after='<h3><a href="/autre">Une autre histoire</a></h3>')) == 2
+
+
+MENU_PAGE = """<html><body><div><a href="/">Start</a> · <a href="/stad/">Stad</a> ·
+<a href="/sport/">Sport</a></div><div><a href="/t/brug">brug</a>, <a href="/t/raad">raad</a></div>
+<p>De raad stemde in met de brug. Thuis en op straat werd er lang over gepraat.</p></body></html>"""
+
+
+def test_lines_of_links_before_and_after_the_story_go_but_not_inside_it():
+    menu = page_view(html.document_fromstring(MENU_PAGE))
+    story = "De raad stemde in met de brug. Thuis en op straat werd er lang over gepraat."
+    lines = ["Start · Stad · Sport", "Stad", story, "Sport", story, "brug, raad"]
+    text, changes = refine_body("\n".join(lines), menu, None)
+    assert text.split("\n") == [story, "Sport", story]
+    assert "menus" in changes
+    # A line that only contains a short link text inside prose stays.
+    assert is_menu_line("Sportief gezien was het een goed jaar.", menu.menu_texts) is False

@@ -1,7 +1,7 @@
 import pytest
 
 from crawler.items import Document, Page
-from pipelines.clean import NotAnArticle, clean_page, strip_lead_furniture
+from pipelines.clean import NotAnArticle, clean_page
 from tests.conftest import prose
 
 TEXT = "\n".join(prose(1))
@@ -16,29 +16,6 @@ def page(url="http://news.test/2024/03/05/story.html", **doc) -> Page:
         fetched_at="2024-03-05T10:00:00+00:00",
         doc=Document(**doc),
     )
-
-
-def test_strip_lead_furniture():
-    body = ["Kenya:", "Kenya: Court halts tender", "First paragraph.", "Second."]
-    assert strip_lead_furniture(body, "Kenya: Court halts tender") == [
-        "First paragraph.",
-        "Second.",
-    ]
-    assert strip_lead_furniture(["Home / Normal / Story", "Text."], None) == ["Text."]
-    long_lead = ["A long first paragraph that happens to come before a line " * 2, "Title", "x"]
-    assert strip_lead_furniture(long_lead, "Title") == long_lead
-
-
-def test_headline_variants_and_timestamp_lines_go():
-    body = [
-        "Deutscher Handel mit Teheran: Druck durch Wirtschaftssanktionen",
-        "Stand: 22.04.2024, 06:00 Uhr",
-        "The first real paragraph, dated 12.05.2024 at 10:00, in the Berlin office.",
-        "Second.",
-        "2025年1月14日 01時28分",
-    ]
-    title = "Deutscher Handel mit Teheran: Druck durch Wirtschaftssanktionen?"
-    assert strip_lead_furniture(body, title) == body[2:4]
 
 
 def test_identity_from_same_site_canonical_only():

@@ -1,0 +1,98 @@
+"""Furniture lines around the story, recognised by what they say."""
+
+import pytest
+
+from pipelines.furniture import is_byline, is_timestamp, strip_lead_furniture
+
+
+def test_strip_lead_furniture():
+    body = ["Kenya:", "Kenya: Court halts tender", "First paragraph.", "Second."]
+    assert strip_lead_furniture(body, "Kenya: Court halts tender") == [
+        "First paragraph.",
+        "Second.",
+    ]
+    assert strip_lead_furniture(["Home / Normal / Story", "Text."], None) == ["Text."]
+    long_lead = ["A long first paragraph that happens to come before a line " * 2, "Title", "x"]
+    assert strip_lead_furniture(long_lead, "Title") == long_lead
+
+
+def test_headline_variants_and_timestamp_lines_go():
+    body = [
+        "Deutscher Handel mit Teheran: Druck durch Wirtschaftssanktionen",
+        "Stand: 22.04.2024, 06:00 Uhr",
+        "The first real paragraph, dated 12.05.2024 at 10:00, in the Berlin office.",
+        "Second.",
+        "2025年1月14日 01時28分",
+    ]
+    title = "Deutscher Handel mit Teheran: Druck durch Wirtschaftssanktionen?"
+    assert strip_lead_furniture(body, title) == body[2:4]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted by Redacción on 3 de marzo de 2025",
+        "By Jody Robbins - Posted 04/22/2025",
+        "Geplaatst door redactie op 12-03-2024",
+        "Von Max Muster | 12.03.2024, 14:32 Uhr",
+        "Par Anne Roux, publié le 3 mars 2025",
+        "By Jane Doe and John Smith, Reuters",
+        "Door Els de Vries",
+        "Publicado el 3 de marzo de 2025",
+    ],
+)
+def test_bylines(line):
+    assert is_byline(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Tuesday, officials hope to finish the work on the bridge.",
+        "By the end of the year the council will decide on the budget.",
+        "Von Berlin aus fliegen täglich drei Maschinen nach Lissabon.",
+        "Par ailleurs, le ministre a rappelé le calendrier des travaux.",
+    ],
+)
+def test_sentences_starting_like_bylines_are_prose(line):
+    assert not is_byline(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("Monday, 12 May 2025", True),
+        ("March 07, 2025", True),
+        ("Aktualisiert: 12. Mai 2025", True),
+        ("mercredi 4 juin 2025", True),
+        ("May the 4th be with you", False),
+        ("In May 2024 the council met to decide on the budget for the year.", False),
+    ],
+)
+def test_date_lines(line, stamp):
+    assert is_timestamp(line) is stamp
+
+
+def test_a_breadcrumb_ending_in_the_headline_a_byline_and_a_widget_go():
+    title = "Obras / Ponte: a 2. fase arranca em maio"
+    body = [
+        "Terça-feira, 6 de maio de 2025",
+        f"Início › Região › {title}",
+        "Por Ana Ribeiro",
+        "A segunda fase das obras da ponte começa na próxima semana.",
+        "Second.",
+    ]
+    assert strip_lead_furniture(body, title) == body[3:]
+    # A sentence that ends with the headline's words is no breadcrumb.
+    prose = [f"Os vereadores discutiram ontem {title}", "Second."]
+    assert strip_lead_furniture(prose, title) == prose
+
+
+def test_a_line_of_particulars_around_a_date_goes():
+    body = [
+        "12. Mai 2025, 08:45 Uhr | Rubrik: Politik, Stadt | 3 Kommentare",
+        "Por Ana Ribeiro · 4 min de leitura",
+        "Der Rat hat gestern Abend beschlossen | und das war gut so, sagen alle Beteiligten.",
+        "Second.",
+    ]
+    assert strip_lead_furniture(body, "Brücke") == body[2:]
