@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
 from htmldate.extractors import try_date_expr  # htmldate's reader of one date expression
-from lxml import html
+from lxml import etree, html
 
 from pipelines.normalise import fold
 
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+DIGIT = re.compile(r"\d")
+NUMBER_GLUE = "0123456789./-"
 # Class or id words of page chrome, where date widgets live.
 CHROME = re.compile(
     r"(?:^|[\s_-])(?:top-?bar|header|masthead|nav(?:bar|igation)?|menu|breadcrumbs?|footer"
@@ -44,11 +47,17 @@ URL_YEAR_MMDD = re.compile(
     r"(?<![\d])(?P<year>(?:19|20)\d{2})/(?P<month>0[1-9]|1[0-2])(?P<day>0[1-9]|[12]\d|3[01])/"
 )
 # Numeric dates as pages print them: 04/09/2025, 4.9.25, 04-09-2025.
-NUMERIC_DATE = re.compile(r"(?<![\d./-])(\d{1,2})([./-])(\d{1,2})\2((?:19|20)?\d{2})(?![\d])")
-TWELVE_HOUR = re.compile(r"\b\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\b\.?")
+# (No look-behind: a pattern that starts with a digit is scanned fast through a page's
+# text; what precedes a match is checked in `_numeric_dates`.)
+NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2((?:19|20)?\d{2})(?!\d)")
+TWELVE_HOUR = re.compile(r"\d:\d{2}\s*[AaPp]\.?[Mm]\b")
+VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
+)
 # Byline lines: short, before the story's first paragraph; an update is not the publication.
 BYLINE_LINE = 120
 BYLINE_CHARS = 400
+SENTENCE_WORDS = 6
 UPDATED = re.compile(
     r"\b(?:updated?|modified|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt)\b",
     re.IGNORECASE,
@@ -79,6 +88,9 @@ WEEKDAY = re.compile(
     re.IGNORECASE,
 )  # a widget shows the visit day in the site's own zone
 HEADLINE_CHARS = 3  # a headline element's text is the title, give or take this much
+HEADLINE_DEPTH = 5  # inline markup around a headline's words: <td><font><b><a>...
+WORD = re.compile(r"\w+")
+HOLDING = etree.XPath("//body//text()[contains(., $probe)]")
 UNSEEN = ("script", "style", "noscript", "template", "title", "head")
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 EARLIEST_NAIVE = EARLIEST.replace(tzinfo=None)
@@ -117,6 +129,12 @@ def text_date(
     after the headline. When the headline cannot be found, the whole page is searched,
     and the day of the visit refused: nothing tells a widget from a byline there.
     """
+    order = PageOrder(tree)
+    headline = find_headline(tree, title) if title else None
+    if headline is not None:
+        found = byline_date(_after(headline), order)
+        if found:
+            return found
     page = copy.deepcopy(tree)
     chrome = page.xpath("//header | //nav | //footer | //aside") + [
         element
@@ -126,50 +144,88 @@ def text_date(
     for element in chrome:
         if element.getparent() is not None and not element.xpath(".//h1 | .//article | .//main"):
             element.drop_tree()
-    order = numeric_order(" ".join(tree.xpath("//body//text()")))
-    headline = find_headline(page, title) if title else None
-    if headline is not None:
-        _drop_before(headline)
-        found = byline_date(page, order)
-        if found:
-            return found
+    shown = find_headline(page, title) if headline is not None and title else None
+    if shown is not None:
+        _drop_before(shown)
     found = _htmldate(page, url)
     if found is None:
         return None
-    found = reorder(found, " ".join(page.xpath("//body//text()")), order)
-    widget = any(_widget_shows(segment, found) for segment in _segments(page))
-    if headline is None and fetched is not None and _near(found, fetched) and widget:
+    found = reorder(found, page, order)
+    if headline is None and fetched is not None and _visit_widget(page, found, fetched):
         return None
     return found
 
 
-def byline_date(page: html.HtmlElement, order: str | None) -> str | None:
-    """The first date in the short lines that open the page (a byline, a dateline), up to
+class PageOrder:
+    """The page's order of numeric dates (`numeric_order`), read only when one is met."""
+
+    def __init__(self, tree: html.HtmlElement):
+        self.tree = tree
+
+    @cached_property
+    def order(self) -> str | None:
+        return numeric_order(" ".join(VISIBLE_TEXT(self.tree)))
+
+
+def byline_date(texts: Iterable[str | None], order: PageOrder) -> str | None:
+    """The first date in the short lines after the headline (a byline, a dateline), up to
     the first paragraph; a line saying it was updated is passed over."""
     read = 0
-    for segment in _segments(page):
-        if len(segment) > BYLINE_LINE or read > BYLINE_CHARS:
-            return None
+    for segment in _tidied(texts):
+        if len(segment) > BYLINE_LINE or read > BYLINE_CHARS or _sentence(segment):
+            return None  # the story has begun: a date in it is not the byline's
         read += len(segment)
         if UPDATED.search(segment):
             continue
-        numeric = NUMERIC_DATE.search(segment)
+        numeric = next(_numeric_dates(segment), None)
         if numeric:
-            found = _numeric(numeric, order)
+            found = _numeric(numeric, order.order)
+        elif DIGIT.search(segment):
+            found = try_date_expr(segment, "%Y-%m-%d", False, EARLIEST_NAIVE, datetime.now())
         else:
-            found = try_date_expr(segment, "%Y-%m-%d", True, EARLIEST_NAIVE, datetime.now())
+            continue
         if found:
             return found
     return None
 
 
+def _sentence(line: str) -> bool:
+    """A line of prose: several words ending with a full stop (a byline ends otherwise)."""
+    return line.endswith((".", "!", "?")) and len(line.split()) > SENTENCE_WORDS
+
+
 def _segments(page: html.HtmlElement) -> Iterator[str]:
-    """The body's text nodes in reading order, white space tidied, empty ones skipped."""
-    for text in page.xpath("//body//text()"):
-        parent = text.getparent()
-        if parent is not None and parent.tag in UNSEEN and not text.is_tail:
-            continue
-        tidy = " ".join(str(text).split())
+    """The body's text runs in reading order, white space tidied, empty ones skipped."""
+    body = page.find(".//body")
+    return _tidied(_runs(body if body is not None else page))
+
+
+def _after(headline: html.HtmlElement) -> Iterator[str | None]:
+    """The text runs that follow `headline` in reading order, to the end of the body;
+    lazily, since a byline is read from the first few."""
+    node: html.HtmlElement | None = headline
+    while node is not None and node.tag not in ("body", "html"):
+        yield node.tail
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield from _runs(sibling)
+            yield sibling.tail
+        node = node.getparent()
+
+
+def _runs(element: html.HtmlElement) -> Iterator[str | None]:
+    """The text runs inside `element` in reading order (its tail is not inside it)."""
+    if element.tag not in UNSEEN:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _runs(child)
+        yield child.tail
+
+
+def _tidied(texts: Iterable[str | None]) -> Iterator[str]:
+    for text in texts:
+        tidy = " ".join((text or "").split())
         if tidy:
             yield tidy
 
@@ -201,24 +257,45 @@ def find_headline(tree: html.HtmlElement, title: str) -> html.HtmlElement | None
     key = fold(title)
     if not key:
         return None
-    for candidates in (tree.iter("h1"), _body_elements(tree)):
-        for element in candidates:
-            text = fold(element.text_content())
-            if (
-                key in text
-                and len(text) <= len(key) + HEADLINE_CHARS
-                and element.tag != "a"
-                and next(element.iterancestors("a"), None) is None
-            ):
-                return element
+    for heading in tree.iter("h1"):
+        if _shows(heading, key):
+            return heading
+    words = sorted(WORD.findall(title), key=len)
+    if not words:
+        return None
+    probe = words[-1]  # its longest word: only text holding it is looked at, by libxml2
+    for text in HOLDING(tree, probe=probe):
+        holder = text.getparent()
+        if holder is not None and text.is_tail:
+            holder = holder.getparent()
+        if holder is not None and holder.tag not in UNSEEN:
+            found = _outermost_showing(holder, key)
+            if found is not None:
+                return found
     return None
 
 
-def _body_elements(tree: html.HtmlElement) -> Iterator[html.HtmlElement]:
-    body = tree.find(".//body")
-    for element in (body if body is not None else tree).iter():
-        if isinstance(element.tag, str) and element.tag not in UNSEEN:
-            yield element
+def _outermost_showing(element: html.HtmlElement, key: str) -> html.HtmlElement | None:
+    """The highest of `element` and its few nearest ancestors whose text is the headline."""
+    found = None
+    for candidate in [element, *element.iterancestors()][:HEADLINE_DEPTH]:
+        if candidate.tag in ("body", "html"):
+            break
+        if _shows(candidate, key):
+            found = candidate
+        elif found is not None:
+            break
+    return found
+
+
+def _shows(element: html.HtmlElement, key: str) -> bool:
+    text = fold(element.text_content())
+    return (
+        key in text
+        and len(text) <= len(key) + HEADLINE_CHARS
+        and element.tag != "a"
+        and next(element.iterancestors("a"), None) is None
+    )
 
 
 def _drop_before(headline: html.HtmlElement) -> None:
@@ -240,37 +317,50 @@ def numeric_order(text: str) -> str | None:
     settle nothing); else a 12-hour clock beside them says month first; else None.
     """
     orders = set()
-    for first, _, second, _ in NUMERIC_DATE.findall(text):
-        a, b = int(first), int(second)
+    dates = list(_numeric_dates(text))
+    for found in dates:
+        a, b = int(found[1]), int(found[3])
         if 12 < a <= 31 and 1 <= b <= 12:
             orders.add("dmy")
         elif 12 < b <= 31 and 1 <= a <= 12:
             orders.add("mdy")
     if len(orders) == 1:
         return orders.pop()
-    if not orders and NUMERIC_DATE.search(text) and TWELVE_HOUR.search(text):
+    if not orders and dates and TWELVE_HOUR.search(text):
         return "mdy"
     return None
 
 
-def reorder(found: str, text: str, order: str | None) -> str:
+def _numeric_dates(text: str) -> Iterator[re.Match[str]]:
+    """The numeric dates in `text`, not inside a longer run of digits and separators."""
+    for found in NUMERIC_DATE.finditer(text):
+        if not found.start() or text[found.start() - 1] not in NUMBER_GLUE:
+            yield found
+
+
+def reorder(found: str, page: html.HtmlElement, order: PageOrder) -> str:
     """`found` (YYYY-MM-DD) with day and month swapped when the page wrote it month first
     and htmldate read it day first."""
     year, month, day = (int(part) for part in found.split("-"))
-    if order != "mdy" or day > 12 or day == month:
+    if day > 12 or day == month or order.order != "mdy":
         return found
-    for first, _, second, year_text in NUMERIC_DATE.findall(text):
-        written = int(year_text) + (2000 if len(year_text) == 2 else 0)
-        if (int(first), int(second), written) == (day, month, year):
+    for shown in _numeric_dates(" ".join(VISIBLE_TEXT(page))):
+        written = int(shown[4]) + (2000 if len(shown[4]) == 2 else 0)
+        if (int(shown[1]), int(shown[3]), written) == (day, month, year):
             return date(year, day, month).isoformat()
     return found
+
+
+def _visit_widget(page: html.HtmlElement, day: str, fetched: datetime) -> bool:
+    """Whether `day` is the day of the visit and a date widget on the page shows it."""
+    return _near(day, fetched) and any(_widget_shows(line, day) for line in _segments(page))
 
 
 def _widget_shows(segment: str, day: str) -> bool:
     """Whether a line is a date widget showing `day`: a weekday and a date, nothing else."""
     if len(segment) > WIDGET_CHARS or not WEEKDAY.search(segment):
         return False
-    return try_date_expr(segment, "%Y-%m-%d", True, EARLIEST_NAIVE, datetime.now()) == day
+    return try_date_expr(segment, "%Y-%m-%d", False, EARLIEST_NAIVE, datetime.now()) == day
 
 
 def _near(day: str, fetched: datetime) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import html
+from lxml import etree, html
 from trafilatura.xpaths import BODY_XPATH  # the containers trafilatura looks for first
 
 # The story's container: descend from <body> into the child holding most of the current
@@ -40,6 +40,12 @@ UNREAD = ("script", "style", "noscript", "template", "a")  # no prose inside
 COMMENT_WORD = re.compile(
     r"^(?:comments|commentlist|kommentare|commentaires|comentarios|commenti|reacties|komentarze)$",
     re.IGNORECASE,
+)
+# The elements worth a closer look, found in one pass of libxml2's own.
+COMMENT_HINTS = etree.XPath(
+    ".//*[self::div or self::section or self::ul or self::ol or self::table or self::aside]"
+    "[contains(@class, 'omment') or contains(@id, 'omment') or contains(@class, 'OMMENT')"
+    " or contains(@class, 'eacties') or contains(@class, 'omentar')]"
 )
 COMMENTS_SHARE = 0.3  # a "comments" element holding more of the page's text is its content
 WORD_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
@@ -70,6 +76,8 @@ def prepare(tree: html.HtmlElement) -> None:
     drop_comment_sections(body)
     mark_figures(body)
     blocks_in_disguise(body)
+    if body.find(".//article") is not None and body.find(".//td") is None:
+        return  # trafilatura reads the <article>, and no layout table is around it
     story = story_container(body)
     if story is None or story.tag in ("table", "thead", "tbody", "tfoot", "tr"):
         return  # prose spread over the rows of a table: data, or a layout too odd to read
@@ -77,7 +85,7 @@ def prepare(tree: html.HtmlElement) -> None:
         unwrap(table)  # the story sits in one of its cells: the table lays the page out
     if story.tag in ("td", "th"):
         story.tag = "div"
-    if not any(expression(tree) for expression in BODY_XPATH) and not _has_furniture(story):
+    if not _has_furniture(story) and not has_known_container(tree):
         # The story alone, as an <article>: trafilatura reads a page with no container it
         # knows whole. Wrapped, not renamed: it reads a frame of bare text and <br>s as one
         # paragraph, but splits such a block inside the frame at each break. And alone:
@@ -91,6 +99,14 @@ def prepare(tree: html.HtmlElement) -> None:
         article.append(story)
         body.append(article)
         paragraphs(story)
+
+
+def has_known_container(tree: html.HtmlElement) -> bool:
+    """Whether trafilatura finds a container of the story by its own markup: an
+    <article>, a class such as "article-body" (its first, costly expression last)."""
+    if tree.find(".//article") is not None:
+        return True
+    return any(expression(tree) for expression in (*BODY_XPATH[1:], BODY_XPATH[0]))
 
 
 def story_container(body: html.HtmlElement) -> html.HtmlElement | None:
@@ -140,16 +156,19 @@ def _measure(root: html.HtmlElement) -> tuple[Sizes, dict[html.HtmlElement, bool
     inline: Sizes = {}  # prose of the element's own running text
     runs: dict[html.HtmlElement, bool] = {}
     for element in reversed(list(root.iter())):
-        if not isinstance(element.tag, str):
+        tag = element.tag
+        if not isinstance(tag, str):
             continue
-        own = 0 if element.tag in UNREAD else len((element.text or "").strip())
+        text = element.text
+        own = len(text.strip()) if text and tag not in UNREAD else 0
         running, paragraph = own, False
         for child in element:
             if not isinstance(child.tag, str):
                 continue
-            tail = len((child.tail or "").strip())
-            own += prose[child] + tail
-            running += tail + (inline[child] if child.tag in INLINE else 0)
+            tail = child.tail
+            size = len(tail.strip()) if tail else 0
+            own += prose[child] + size
+            running += size + (inline[child] if child.tag in INLINE else 0)
             paragraph = paragraph or runs[child]
         prose[element] = own
         inline[element] = running
@@ -264,7 +283,7 @@ def drop_comment_sections(body: html.HtmlElement) -> None:
     (a headline, an article, most of the page's text: a live ticker's "comments")."""
     found = [
         element
-        for element in body.iter("div", "section", "ul", "ol", "table", "aside")
+        for element in COMMENT_HINTS(body)
         if any(
             COMMENT_WORD.match(word)
             for word in WORD_SPLIT.split(f"{element.get('class', '')} {element.get('id', '')}")
@@ -304,14 +323,14 @@ def _caption_block(image: html.HtmlElement) -> html.HtmlElement | None:
     for _ in range(CAPTION_DEPTH):
         if block is None or block.tag not in CAPTION_HOLDERS:
             return None
-        if block.tag in ("div", "table", "td") and _text(block):
+        if block.tag in ("div", "table", "td") and _has_text(block):
             break
         block = block.getparent()
     else:
         return None
-    text = _text(block)
-    if len(text) > CAPTION_CHARS or sum(1 for _ in block.iter("img")) != 1:
+    if not _has_text(block, CAPTION_CHARS) or sum(1 for _ in block.iter("img")) != 1:
         return None
+    text = _text(block)
     if sum(1 for _ in block.iter()) > CAPTION_ELEMENTS:
         return None  # a product or teaser card: name, price, buttons
     if any(block.find(f".//{tag}") is not None for tag in BLOCKS):
@@ -323,6 +342,19 @@ def _caption_block(image: html.HtmlElement) -> html.HtmlElement | None:
     if block.find(".//a[@href]") is not None and _prose(block) < len(text) / 2:
         return None  # a linked teaser with its picture
     return block if not _text_before(block, image).strip() else None
+
+
+def _has_text(block: html.HtmlElement, most: int | None = None) -> bool:
+    """Whether `block` holds text (and at most `most` characters of it): reading stops
+    there, not at the end of an article the image sits in."""
+    size = 0
+    for text in block.itertext():
+        size += len(text.strip())
+        if most is None and size:
+            return True
+        if most is not None and size > most:
+            return False
+    return size > 0
 
 
 def _text_before(block: html.HtmlElement, image: html.HtmlElement) -> str:

@@ -3,7 +3,15 @@ from datetime import UTC, datetime
 import pytest
 from lxml import html
 
-from pipelines.dates import day_of, numeric_order, parse_date, text_date, url_date
+from pipelines.dates import (
+    PageOrder,
+    byline_date,
+    day_of,
+    numeric_order,
+    parse_date,
+    text_date,
+    url_date,
+)
 
 NOW = datetime(2024, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -123,3 +131,10 @@ def test_the_visit_day_in_a_widget_is_refused_when_no_headline_shows():
     # The visit day written as a byline (no weekday widget) is a same-day story's date.
     tree = legacy("", "<p>Posted 7 December 2026</p>")
     assert text_date(tree, "http://tribune.test/a/1.html", "Budget passes", FETCHED) == "2026-12-07"
+
+
+def test_a_date_in_a_short_first_paragraph_is_not_the_byline_date():
+    order = PageOrder(html.fromstring("<html><body></body></html>"))
+    story = ["By Ann Lee", "The council met on 3 March 2025 to vote on it.", "12 March 2025"]
+    assert byline_date(story, order) is None
+    assert byline_date(["By Ann Lee", "12 March 2025", *story[1:]], order) == "2025-03-12"
