@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from crawler.feedstorage import check_feeds
 from crawler.frontier import frontier_url
 
 # newsfold's own settings, documented in the README.
@@ -43,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     "SEEN_EXPIRE_AFTER": "90d",
     # One run at a time per state: a second run waits this many seconds for the lock.
     "LOCK_WAIT": 60,
+    # Runs whose own output files and manifests are kept (the newest); 0 keeps them all.
+    "KEEP_RUNS": 0,
     # Politeness: the longest Retry-After and robots.txt Crawl-delay honoured (seconds).
     "RETRY_AFTER_MAX": 120,
     "ROBOTS_MAX_CRAWL_DELAY": 60,
@@ -86,6 +89,8 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,
     "FEED_EXPORT_ENCODING": "utf-8",
+    # A run with nothing new leaves no empty file behind.
+    "FEED_STORE_EMPTY": False,
     "LOG_FORMATTER": "crawler.logformatter.NewsLogFormatter",
     # Only the web: no local files, FTP, S3 or data: URLs from a feed's links.
     "DOWNLOAD_HANDLERS": {"file": None, "ftp": None, "s3": None, "data": None},
@@ -111,6 +116,7 @@ class Newsfold:
         settings.set("USER_AGENT", agent, priority="addon")
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="addon")
+        check_feeds(settings.getdict("FEEDS"))
         settings["ITEM_PIPELINES"].update(PIPELINES)
         settings["EXTENSIONS"].update(
             {

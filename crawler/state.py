@@ -59,7 +59,7 @@ PAGE_FIELDS = tuple(
     if name
     not in {"id", "kind", "duplicate_of", "similarity", "containment", "method", "digest", "run"}
 )
-RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files", "host")
+RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files", "host", "manifest")
 
 
 @dataclass
@@ -265,7 +265,7 @@ class SQLiteState:
         CREATE INDEX IF NOT EXISTS seen_doc ON seen (doc);
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, pid INTEGER, spider TEXT, started TEXT, ended TEXT,
-            status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]', host TEXT
+            status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]', host TEXT, manifest TEXT
         );
     """
 

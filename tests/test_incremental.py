@@ -78,9 +78,15 @@ def test_a_page_revisited_again_and_again_keeps_its_short_paragraphs(make_web, c
     )
     args = {"feeds": "http://news.test/feed.xml"}
     runs = []
-    for _ in range(3):
+    for visit in range(3):
         runs.append(
-            crawl("feeds", args=args, proxy=server.address, settings={"REVISIT_AFTER": "1s"})
+            crawl(
+                "feeds",
+                args=args,
+                proxy=server.address,
+                settings={"REVISIT_AFTER": "1s"},
+                output=f"visit-{visit}.jsonl",
+            )
         )
         time.sleep(1.1)
     assert runs[0].stats["newsfold/articles"] == 1

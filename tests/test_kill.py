@@ -132,3 +132,34 @@ def _descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def test_no_flag_and_no_kill_during_the_repair_loses_or_doubles_a_record(make_web, tmp_path):
+    """A killed run's half-written `-o` file, then `-O` on it, then kills in the middle of
+    the repair itself: the file ends with every page once."""
+    server = make_web(story_web(STORIES, COPIES))
+    workdir = tmp_path / "run"
+
+    def run(feeds: str, flag: str = "-o", **settings: str) -> int:
+        settings["ITEM_PIPELINES"] = json.dumps({"tests.killer.KillAfterRecords": 450})
+        settings["EXTENSIONS"] = json.dumps({"tests.killer.KillDuringRepair": -1})
+        command, env = crawl_command(
+            "feeds", workdir, args={"feeds": feeds}, settings={**SLOW, **settings}, output=None
+        )
+        env["http_proxy"] = server.address
+        done = subprocess.run([*command, flag, "out.jsonl"], cwd=workdir, env=env)
+        return done.returncode
+
+    assert run("http://mirror.test/feed.xml") == 0
+    assert run(ARGS["feeds"], KILL_AFTER_RECORDS="4") == -signal.SIGKILL
+    assert run(ARGS["feeds"], flag="-O") == 3  # would overwrite records: refused
+    assert run(ARGS["feeds"], KILL_DURING_REPAIR="publish") == -signal.SIGKILL
+    assert run(ARGS["feeds"], KILL_DURING_REPAIR="state") == -signal.SIGKILL
+    assert run(ARGS["feeds"]) == 0
+
+    urls = [r["url"] for r in read_jsonl(workdir / "out.jsonl")]
+    expected = {f"http://news.test/story-{n}.html" for n in range(STORIES)} | {
+        f"http://mirror.test/copy-{n}.html" for n in range(COPIES)
+    }
+    assert len(urls) == len(set(urls)) and set(urls) == expected
+    assert not list(workdir.glob("*.part")) and not list(workdir.glob("*.joining"))

@@ -13,6 +13,7 @@ from tests.conftest import (
     crawl_command,
     prose,
     read_jsonl,
+    rss_feed,
     run_crawl,
     story_web,
 )
@@ -212,3 +213,34 @@ def test_a_second_run_on_a_busy_state_waits_or_exits_with_its_own_code(make_web,
 
 def _read(path: Path) -> str:
     return path.read_text() if path.exists() else ""
+
+
+def test_keep_runs_bounds_the_run_files_and_manifests_kept(make_web, crawl, tmp_path):
+    server = make_web(story_web(1))
+    root = tmp_path / "web0" / "news.test"
+    args = {"feeds": "http://news.test/feed.xml"}
+    shared = tmp_path / "shared.jsonl"  # a file all runs append to is the operator's
+    names = []
+    for n in range(4):
+        (root / f"story-{n}.html").write_text(article_page(f"Story {n}", prose(200 + n)))
+        (root / "feed.xml").write_text(rss_feed([f"http://news.test/story-{n}.html"]))
+        feeds = {
+            "output/articles-%(time)s.jsonl": {"format": "jsonlines"},
+            str(shared): {"format": "jsonlines"},
+        }
+        result = crawl(
+            "feeds",
+            args=args,
+            proxy=server.address,
+            output=None,
+            settings={"KEEP_RUNS": "2", "FEEDS": json.dumps(feeds)},
+        )
+        assert result.returncode == 0, result.log
+        names.append(json.loads(max((result.workdir / "output").glob("manifest-*")).read_text()))
+    kept = {run["run"] for run in names[-2:]}
+    left = sorted(path.name for path in (tmp_path / "run" / "output").iterdir())
+    assert left == sorted(
+        [f"articles-{run}.jsonl" for run in kept] + [f"manifest-{run}.json" for run in kept]
+    )
+    assert names[-1]["pruned"] == 1 and names[1]["pruned"] == 0
+    assert len(read_jsonl(shared)) == 4
