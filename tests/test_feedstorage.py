@@ -78,7 +78,7 @@ def test_output_that_cannot_be_written_is_refused_before_anything_is_fetched(
 
 
 def test_a_disk_that_fills_up_stops_the_run_and_the_next_run_writes_the_rest(
-    make_web, crawl, tmp_path
+    make_web, crawl, tmp_path, state_url
 ):
     server = make_web(story_web(STORIES, COPIES))
     storage = "tests.full_disk.FullDiskStorage"
@@ -88,6 +88,7 @@ def test_a_disk_that_fills_up_stops_the_run_and_the_next_run_writes_the_rest(
         proxy=server.address,
         output="out.jsonl",
         settings={
+            "STATE_URL": state_url,
             "FEED_STORAGES": json.dumps({"": storage, "file": storage}),
             "FULL_DISK_AFTER": "3",
             "CONCURRENT_REQUESTS": "1",
@@ -108,7 +109,13 @@ def test_a_disk_that_fills_up_stops_the_run_and_the_next_run_writes_the_rest(
     assert manifest["redo"] >= 1
     assert not list((tmp_path / "run").glob("*.part"))
 
-    rest = crawl("feeds", args=FEEDS, proxy=server.address, output="rest.jsonl")
+    rest = crawl(
+        "feeds",
+        args=FEEDS,
+        proxy=server.address,
+        output="rest.jsonl",
+        settings={"STATE_URL": state_url},
+    )
     assert rest.returncode == 0, rest.log
     urls = _urls(out, tmp_path / "run" / "rest.jsonl")
     assert sorted(urls) == sorted(PAGES)  # every page once: none lost, none twice
