@@ -73,6 +73,7 @@ def test_parse_since():
 
     import pytest
 
+    from crawler.config import ConfigError
     from crawler.spiders.base import parse_since
 
     now = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
@@ -80,5 +81,5 @@ def test_parse_since():
     assert parse_since("90m", now) == datetime(2024, 3, 10, 10, 30, tzinfo=UTC)
     assert parse_since("2024-03-01", now) == datetime(2024, 3, 1, tzinfo=UTC)
     assert parse_since(None, now) is None
-    with pytest.raises(ValueError, match="since="):
+    with pytest.raises(ConfigError, match="since="):
         parse_since("last week", now)
