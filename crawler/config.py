@@ -43,7 +43,7 @@ def closest(name: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """" (did you mean X?)" when `name` is close to one of `known`, else ""."""
+    """A hint for a message: ` (did you mean X?)` when `name` is close to a known name."""
     match = closest(name, known)
     return f" (did you mean {match}?)" if match else ""
 

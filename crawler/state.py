@@ -282,7 +282,10 @@ class SQLiteState:
     """
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StateError(f"cannot create state {path}: {error}") from error
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -605,9 +608,7 @@ class SQLiteState:
 NEW_STATE = "New state: created %s (no earlier runs; every page is new)"
 
 
-def open_state(
-    url: str, settings: BaseSettings | None = None, create: bool = True
-) -> StateStore:
+def open_state(url: str, settings: BaseSettings | None = None, create: bool = True) -> StateStore:
     """Open the store a `STATE_URL` names.
 
     One that does not exist yet is created when `create` (a crawl), and the log says so;

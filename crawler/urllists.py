@@ -76,6 +76,4 @@ def usable(entries: Iterable[Listed], needs: str) -> tuple[list[Listed], list[Li
         raise ConfigError(needs)
     first = bad[0]
     more = f" (and {len(bad) - 1} more unusable entries)" if len(bad) > 1 else ""
-    raise ConfigError(
-        f"nothing to crawl: {first.where}: {first.text!r}: {first.problem}{more}"
-    )
+    raise ConfigError(f"nothing to crawl: {first.where}: {first.text!r}: {first.problem}{more}")
