@@ -4,7 +4,8 @@ Before anything runs, the command line is checked: a `-s` name that is a misspel
 of a known setting and a spider name that is no spider are refused. Then Scrapy builds
 the crawler: the spider (its arguments and input files), the add-on (newsfold's
 settings), extensions, middlewares and pipelines (the state). A `ConfigError` or
-`StateError` raised on the way is the operator's mistake: one line, exit code 3.
+`StateError` raised on the way, or Redis unreachable for `REDIS_RETRY_FOR`, is for the
+operator to fix: one line, exit code 3.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from twisted.internet.defer import Deferred
 from crawler.commands.options import known_settings, report_start_failure, warn_unknown_settings
 from crawler.config import ConfigError, did_you_mean
 from crawler.exitcodes import DESCRIPTIONS, FAILED_TO_START, exit_code
+from crawler.redisconn import is_unreachable
 from crawler.state import StateError, StateLocked
 
 logger = logging.getLogger(__name__)
@@ -87,7 +89,7 @@ class Command(ScrapyCrawlCommand):
         else with its traceback (a locked state has been reported where it was found)."""
         if error is None or isinstance(error, StateLocked):
             return
-        if isinstance(error, ConfigError | StateError):
+        if isinstance(error, ConfigError | StateError) or is_unreachable(error):
             self.operator_error = True
             report_start_failure(error, logger)
         else:

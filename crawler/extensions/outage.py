@@ -18,6 +18,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import redis
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import reactor
@@ -42,7 +43,9 @@ class RedisOutage:
         self.crawler = crawler
         self.outage = outage
         self.stopping = False
+        self.started = False
         outage.on_give_up(self.gave_up)
+        crawler.signals.connect(self.engine_started, signal=signals.engine_started)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -63,8 +66,17 @@ class RedisOutage:
                 ) from error
         return cls(crawler, outage)
 
+    def engine_started(self) -> None:
+        self.started = True
+
     def gave_up(self, outage: Outage) -> None:
-        """Called where a Redis command gave up, maybe deep in a pipeline: stop soon."""
+        """Called where a Redis command gave up, maybe deep in a pipeline: stop soon.
+
+        Before the engine has started there is nothing to stop: the command that gave up
+        fails the start, and the crawl command reports it (exit code 3).
+        """
+        if not self.started:
+            return
         assert self.crawler.stats is not None
         self.crawler.stats.set_value(STAT, 1)
         reactor.callFromThread(self.stop)

@@ -158,14 +158,24 @@ def run_bounded(spider: str, workdir, timeout: float, **kwargs) -> CrawlResult:
     return collect(workdir, done.returncode, done.stderr)
 
 
-@pytest.mark.parametrize("where", ["STATE_URL", "FRONTIER_URL"])
+DOWN = "redis://127.0.0.1:9/0"
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"STATE_URL": DOWN},  # the state, and the frontier with it
+        {"STATE_URL": DOWN, "FRONTIER_URL": "local"},  # the state alone
+        {"FRONTIER_URL": DOWN},  # the frontier alone, the state on SQLite
+    ],
+)
 def test_redis_unreachable_at_start_waits_redis_retry_for_then_exits_3(tmp_path, where):
     result = run_bounded(
         "urls",
         tmp_path / "run",
         timeout=40,  # the default window is 60 s: this fails if the setting is not applied
         args={"urls": DEAD},
-        settings={where: "redis://127.0.0.1:9/0", "REDIS_RETRY_FOR": "1"},
+        settings={**where, "REDIS_RETRY_FOR": "1"},
     )
     error = the_one_error(result)
     assert "redis://127.0.0.1:9/0" in error and "REDIS_RETRY_FOR=1 s" in error
