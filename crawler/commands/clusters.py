@@ -19,7 +19,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler.addon import SETTING_KINDS
 from crawler.clusters import story_records
-from crawler.commands.options import known_settings, report_start_failure, warn_unknown_settings
+from crawler.commands.options import check_given_settings, known_settings, report_start_failure
 from crawler.config import ConfigError, check_settings
 from crawler.state import DEFAULT_STATE_URL, StateError, StateStore, open_state
 
@@ -76,7 +76,7 @@ class Command(ScrapyCommand):
 
     def _open(self, opts: argparse.Namespace, logger: logging.Logger) -> StateStore:
         assert self.settings is not None
-        warn_unknown_settings(opts, self.known, logger)
+        check_given_settings(opts, self.known, logger)
         check_settings(self.settings, {name: SETTING_KINDS[name] for name in READS})
         url = self.settings.get("STATE_URL") or DEFAULT_STATE_URL
         return open_state(url, self.settings, create=False)

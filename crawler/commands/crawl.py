@@ -18,7 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from crawler.commands.options import known_settings, report_start_failure, warn_unknown_settings
+from crawler.commands.options import check_given_settings, known_settings, report_start_failure
 from crawler.config import ConfigError, did_you_mean
 from crawler.exitcodes import DESCRIPTIONS, FAILED_TO_START, exit_code
 from crawler.redisconn import is_unreachable
@@ -45,7 +45,7 @@ class Command(ScrapyCrawlCommand):
             raise UsageError("run exactly one spider: scrapy crawl NAME [-a ARG=VALUE ...]")
         assert self.crawler_process is not None and self.settings is not None
         try:
-            warn_unknown_settings(opts, self.known, logger)
+            check_given_settings(opts, self.known, logger)
             self._check_spider(args[0])
         except ConfigError as error:
             self.exitcode = report_start_failure(error, logger)

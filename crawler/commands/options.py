@@ -23,9 +23,7 @@ def known_settings(settings: BaseSettings) -> set[str]:
     return {*settings, *DEFAULTS, *SCRAPY_DEFAULTS}
 
 
-def warn_unknown_settings(
-    opts: argparse.Namespace, known: set[str], logger: logging.Logger
-) -> None:
+def check_given_settings(opts: argparse.Namespace, known: set[str], logger: logging.Logger) -> None:
     """One warning per `-s` name nothing reads; ConfigError for a likely misspelling."""
     given = [item.split("=", 1)[0] for item in opts.set]
     for warning in check_setting_names(given, known):
