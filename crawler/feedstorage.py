@@ -26,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import file_uri_to_path
 
+from crawler.config import ConfigError
 from crawler.exitcodes import OUTPUT_FAILED_STAT
 from crawler.runs import Run, describe, part_path, publish, run_for
 
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 CLOSE_REASON = "output_failed"
 
 
-class OutputError(ValueError):
+class OutputError(ConfigError):
     """An output file named in the settings cannot be written, or would lose records."""
 
 

@@ -40,13 +40,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import socket
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -54,9 +55,10 @@ import redis
 from redis.client import Pipeline
 from redis.commands.core import Script
 
-from crawler.redisconn import redis_client
+from crawler.redisconn import OutageRetry, is_unreachable, redacted, redis_client
 from crawler.state import (
     MEMBER_FIELDS,
+    NEW_STATE,
     PAGE_FIELDS,
     RECORD_FIELDS,
     RUN_FIELDS,
@@ -64,10 +66,16 @@ from crawler.state import (
     Evidence,
     Member,
     StateError,
+    StateMissing,
     page_tag,
     retagged,
     tag_blocks,
 )
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "newsfold"
 # ~39 bands a page over 2^16 hashes stays under Redis's `hash-max-listpack-entries` (128)
@@ -247,6 +255,14 @@ def raw(value: bytes | str) -> bytes:
     return value if isinstance(value, bytes) else value.encode()
 
 
+def _why(client: redis.Redis, error: redis.RedisError) -> str:
+    """A Redis error in words, with the retry window when Redis could not be reached."""
+    retry = client.get_connection_kwargs().get("retry")
+    if is_unreachable(error) and isinstance(retry, OutageRetry):
+        return f"unreachable for REDIS_RETRY_FOR={retry.outage.retry_for:g} s ({error})"
+    return str(error)
+
+
 def url_digest(url: str) -> bytes:
     """A seen mark's key part: 16 bytes whatever the URL's length."""
     return hashlib.blake2b(url.encode(), digest_size=16).digest()
@@ -257,16 +273,33 @@ class RedisState:
 
     concurrent = True  # safe to call from several threads at once (see `db`)
 
-    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX, buckets: int = 0):
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str = DEFAULT_PREFIX,
+        buckets: int = 0,
+        create: bool = True,
+        where: str = "",
+    ):
+        """`create`: make the state when there is none under `prefix` (a crawl), else
+        `StateMissing`; `where` names the server in messages."""
         self.prefix = prefix
         self._pool = client.connection_pool
         self._local = threading.local()  # each thread's client and open transaction
         self._clients: list[redis.Redis] = []
+        where = f"{where or 'Redis'} (prefix {prefix!r})"
         try:
             client.ping()
         except redis.RedisError as error:
-            raise StateError(f"cannot open state on Redis: {error}") from error
+            raise StateError(f"cannot open state on {where}: {_why(client, error)}") from error
         meta = self._key("meta")
+        if not client.exists(meta):
+            if not create:
+                raise StateMissing(
+                    f"no state on {where}: nothing has been crawled with this STATE_URL "
+                    "(a crawl creates it; check the URL and its ?prefix=)"
+                )
+            logger.info(NEW_STATE, where)
         client.hsetnx(meta, "buckets", buckets or DEFAULT_BUCKETS)
         stored = int(client.hget(meta, "buckets") or 0)
         if buckets and buckets != stored:
@@ -280,18 +313,24 @@ class RedisState:
         self._mark_seen = client.register_script(MARK_SEEN)
 
     @classmethod
-    def from_url(cls, url: str) -> RedisState:
-        """`redis://host:port/db?prefix=P&buckets=N`; other query options go to redis-py."""
+    def from_url(
+        cls, url: str, settings: BaseSettings | None = None, create: bool = True
+    ) -> RedisState:
+        """`redis://host:port/db?prefix=P&buckets=N`; other query options go to redis-py.
+
+        `settings` give `REDIS_RETRY_FOR`, how long Redis may be unreachable, also while
+        the state is opened; `create` as in `__init__`.
+        """
         parts = urlsplit(url)
         options = dict(parse_qsl(parts.query))
         prefix = options.pop("prefix", DEFAULT_PREFIX)
-        buckets = int(options.pop("buckets", 0))
-        plain = urlunsplit(parts._replace(query=urlencode(options)))
         try:
-            client = redis_client(plain)
+            buckets = int(options.pop("buckets", 0))
+            plain = urlunsplit(parts._replace(query=urlencode(options)))
+            client = redis_client(plain, settings)
         except ValueError as error:
-            raise StateError(f"cannot open state {url}: {error}") from error
-        return cls(client, prefix, buckets)
+            raise StateError(f"cannot open state {redacted(url)}: {error}") from error
+        return cls(client, prefix, buckets, create, redacted(plain))
 
     @property
     def db(self) -> redis.Redis:

@@ -4,6 +4,10 @@
 `sqlite:////absolute/path` is the embedded default, `redis://host:port/db` the shared one
 for many crawler processes (`crawler.redis_state`). One store is opened per crawler and
 shared by the pipelines that need it, and closed when the engine stops.
+
+Only a crawl creates a state, and says so in its log: a run that finds no state at a
+mistyped path starts from nothing (every page is new), which the operator must be able
+to see. A command that only reads the state refuses one that does not exist.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import socket
 import sqlite3
 import threading
@@ -28,6 +33,9 @@ from scrapy import signals
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_STATE_URL = "sqlite:///state/newsfold.sqlite"
 CHECKPOINT_SECONDS = 1.0  # how often the write-ahead log is copied into the database
@@ -146,6 +154,10 @@ def retagged(blocks: Iterable[tuple[int, bytes | None]], page: str, story: str) 
 
 class StateError(RuntimeError):
     """The state store cannot be opened or does not fit this version's index."""
+
+
+class StateMissing(StateError):
+    """No state where `STATE_URL` points, and the command may not create one."""
 
 
 class StateLocked(StateError):
@@ -270,7 +282,10 @@ class SQLiteState:
     """
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StateError(f"cannot create state {path}: {error}") from error
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -590,19 +605,44 @@ class SQLiteState:
             self._lock = None
 
 
-def open_state(url: str) -> StateStore:
-    """Open the store a `STATE_URL` names."""
+NEW_STATE = "New state: created %s (no earlier runs; every page is new)"
+
+
+def open_state(url: str, settings: BaseSettings | None = None, create: bool = True) -> StateStore:
+    """Open the store a `STATE_URL` names.
+
+    One that does not exist yet is created when `create` (a crawl), and the log says so;
+    otherwise it is `StateMissing`. `settings` give `REDIS_RETRY_FOR`, how long a Redis
+    state may be unreachable, from the first command on.
+    """
     parts = urlsplit(url or DEFAULT_STATE_URL)
     if parts.scheme == "sqlite":
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not path:
             path = urlsplit(DEFAULT_STATE_URL).path[1:]
-        return SQLiteState(Path(path))
+        return _sqlite_state(Path(path), create)
     if parts.scheme in {"redis", "rediss"}:
         from crawler.redis_state import RedisState
 
-        return RedisState.from_url(url)
+        return RedisState.from_url(url, settings, create)
     raise StateError(f"unsupported STATE_URL {url!r}: use sqlite:///PATH or redis://HOST:PORT/DB")
+
+
+def _sqlite_state(path: Path, create: bool) -> SQLiteState:
+    if path.exists() or str(path) == ":memory:":
+        return SQLiteState(path)
+    if not create:
+        raise StateMissing(
+            f"no state at {path.absolute()}: nothing has been crawled with this STATE_URL "
+            "(a crawl creates it; check the path)"
+        )
+    made = [folder for folder in path.absolute().parents if not folder.exists()]
+    store = SQLiteState(path)
+    if made:
+        logger.info(NEW_STATE + ", in the new directory %s", path, made[-1])
+    else:
+        logger.info(NEW_STATE, path)
+    return store
 
 
 _stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
@@ -612,7 +652,7 @@ def state_for(crawler: Crawler) -> StateStore:
     """The crawler's one state store, opened on first use and closed when the engine stops."""
     store = _stores.get(crawler)
     if store is None:
-        store = open_state(crawler.settings.get("STATE_URL", DEFAULT_STATE_URL))
+        store = open_state(crawler.settings.get("STATE_URL", DEFAULT_STATE_URL), crawler.settings)
         _stores[crawler] = store
         crawler.signals.connect(store.close, signal=signals.engine_stopped)
     return store

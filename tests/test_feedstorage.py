@@ -69,7 +69,8 @@ def test_output_that_cannot_be_written_is_refused_before_anything_is_fetched(
     (tmp_path / "run" / "a-file.txt").write_text("not a folder")
     refused = crawl("feeds", args=FEEDS, proxy=server.address, output=where)
     assert refused.returncode == FAILED_TO_START
-    assert f"cannot write {where}" in refused.log
+    assert f"Failed to start (exit code 3): cannot write {where}" in refused.log
+    assert "Traceback" not in refused.log
     assert "start_time" not in refused.stats  # the crawl never began
     # Nothing was marked seen: a run with output it can write finds every page.
     again = crawl("feeds", args=FEEDS, proxy=server.address, output="out.jsonl")
@@ -134,7 +135,7 @@ def test_overwriting_records_is_refused_and_appending_keeps_them(make_web, crawl
     (root / "feed.xml").write_text(rss_feed([*links, "http://news.test/story-new.html"]))
     refused = crawl("feeds", args=FEEDS, proxy=server.address, output="out.jsonl")
     assert refused.returncode == FAILED_TO_START
-    assert "Use -o out.jsonl to append" in refused.log
+    assert "Use -o out.jsonl to append" in refused.log and "Traceback" not in refused.log
     assert out.read_bytes() == before
 
     command, env = crawl_command("feeds", tmp_path / "run", args=FEEDS, output=None)

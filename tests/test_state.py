@@ -1,5 +1,6 @@
 """The state primitives, one body for each backend (`store`/`state_url` run on SQLite and Redis)."""
 
+import logging
 import threading
 from typing import Any
 
@@ -9,7 +10,15 @@ from redis.client import Pipeline
 
 from crawler import redisconn
 from crawler.redisconn import Outage
-from crawler.state import Evidence, Member, SQLiteState, StateError, StateLocked, open_state
+from crawler.state import (
+    Evidence,
+    Member,
+    SQLiteState,
+    StateError,
+    StateLocked,
+    StateMissing,
+    open_state,
+)
 
 
 def test_open_state_urls(tmp_path, monkeypatch):
@@ -25,6 +34,35 @@ def test_open_state_urls(tmp_path, monkeypatch):
     default.close()
     with pytest.raises(StateError, match="unsupported"):
         open_state("mysql://x")
+
+
+def test_a_new_state_is_created_only_when_asked_and_says_so(tmp_path, redis_server, caplog):
+    caplog.set_level(logging.INFO, logger="crawler")
+    path = tmp_path / "new" / "dir" / "s.sqlite"
+    redis_url = f"{redis_server.url}?prefix=fresh"
+    for url in (f"sqlite:///{path}", redis_url):
+        with pytest.raises(StateMissing, match=r"no state .*a crawl creates it"):
+            open_state(url, create=False)
+    assert not (tmp_path / "new").exists() and redis_server.client().dbsize() == 0
+    open_state(f"sqlite:///{path}").close()
+    open_state(redis_url).close()
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("New state")] == [
+        f"New state: created {path} (no earlier runs; every page is new), in the new directory "
+        f"{tmp_path / 'new'}",
+        f"New state: created {redis_server.url} (prefix 'fresh') (no earlier runs; every page is "
+        "new)",
+    ]
+    caplog.clear()
+    for url in (f"sqlite:///{path}", redis_url):  # a state that exists: nothing to say
+        open_state(url, create=False).close()
+        open_state(url).close()
+    assert not [r for r in caplog.records if r.getMessage().startswith("New state")]
+
+
+def test_a_state_path_that_cannot_be_made_is_a_state_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(StateError, match="cannot create state"):
+        open_state(f"sqlite:///{tmp_path}/file/s.sqlite")
 
 
 def test_index_candidates_and_records_survive_reopening(state_url):

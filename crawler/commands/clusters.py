@@ -2,24 +2,33 @@
 
 One record per story: the kept article's title and text, the original (the page the
 others credit, else the earliest published), and every page the story appeared on with
-its site, date and similarity. Reads the state store named by `STATE_URL`.
+its site, date and similarity. Reads the state store named by `STATE_URL`, and never
+creates one: a state that does not exist (a mistyped path or prefix) is one line on
+stderr and exit code 3, as for a crawl that cannot start.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
+from crawler.addon import SETTING_KINDS
 from crawler.clusters import story_records
-from crawler.state import DEFAULT_STATE_URL, StateError, open_state
+from crawler.commands.options import check_given_settings, known_settings, report_start_failure
+from crawler.config import ConfigError, check_settings
+from crawler.state import DEFAULT_STATE_URL, StateError, StateStore, open_state
+
+# The settings this command reads.
+READS = ("STATE_URL", "REDIS_RETRY_FOR")
 
 
 class Command(ScrapyCommand):
+    known: set[str]
     requires_project = True
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
@@ -41,13 +50,21 @@ class Command(ScrapyCommand):
             help="only stories seen on at least N pages (default 2; 1 for all)",
         )
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        url = self.settings.get("STATE_URL") or DEFAULT_STATE_URL
+        self.known = known_settings(self.settings)  # before -s adds the operator's names
+        super().process_options(args, opts)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Logging is off (the records go to stdout): mistakes go to stderr, one line each.
+        logger = logging.getLogger(__name__)
+        logger.addHandler(logging.StreamHandler(sys.stderr))
+        logger.propagate = False
         try:
-            store = open_state(url)
-        except StateError as error:
-            raise UsageError(str(error), print_help=False) from error
+            store = self._open(opts, logger)
+        except (ConfigError, StateError) as error:
+            self.exitcode = report_start_failure(error, logger)
+            return
         out = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout  # noqa: SIM115
         try:
             for record in story_records(store.cluster_rows(opts.min_size)):
@@ -56,3 +73,10 @@ class Command(ScrapyCommand):
             store.close()
             if out is not sys.stdout:
                 out.close()
+
+    def _open(self, opts: argparse.Namespace, logger: logging.Logger) -> StateStore:
+        assert self.settings is not None
+        check_given_settings(opts, self.known, logger)
+        check_settings(self.settings, {name: SETTING_KINDS[name] for name in READS})
+        url = self.settings.get("STATE_URL") or DEFAULT_STATE_URL
+        return open_state(url, self.settings, create=False)

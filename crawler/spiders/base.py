@@ -9,11 +9,11 @@ under `newsfold/skipped/<reason>` and logged, failed requests (every request's e
 
 from __future__ import annotations
 
+import inspect
 import struct
 import zlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +26,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from twisted.python.failure import Failure
 
 from crawler.ages import parse_age
+from crawler.config import ConfigError, did_you_mean
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import Hints, Page
 from crawler.pagekind import looks_like_article
@@ -40,14 +41,15 @@ from crawler.responses import (
 )
 from crawler.signals import page_refused
 from crawler.sitemaps import SitemapError, parse_sitemap
-from crawler.urls import canonical_url, site_of
+from crawler.sources import DEFAULT_DEPTH
+from crawler.urllists import Listed, usable
+from crawler.urls import canonical_url, site_of, url_problem
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
 
-DEFAULT_DEPTH = 2
 # Request meta keys: the source (feed, sitemap, start page or named source) a request
 # came from, for the run's per-source counts; and the mark of an article page request.
 SOURCE = "newsfold_source"
@@ -56,19 +58,6 @@ ARTICLE = "newsfold_article"
 
 def source_of(response: Response) -> str | None:
     return response.meta.get(SOURCE)
-
-
-def split_arg(value: str | None) -> list[str]:
-    """A comma-separated spider argument as a list."""
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-
-def read_list(path: str | None) -> list[str]:
-    """Lines of a list file, without blank lines and `#` comments."""
-    if not path:
-        return []
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
 
 
 def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
@@ -80,10 +69,11 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
         return (now or datetime.now(UTC)) - age
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError as error:
-        raise ValueError(
-            f"since={value!r}: use an age such as 2d or 12h, or an ISO date"
-        ) from error
+    except ValueError:
+        raise ConfigError(
+            f"-a since={value!r}: use an age such as 90m, 12h, 2d or 1w, or an ISO date "
+            "such as 2024-03-01"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -91,11 +81,48 @@ class NewsSpider(Spider):
     """Base spider: shared parsing; subclasses define `start()` from their arguments.
 
     `-a since=2d` (or an ISO date) skips feed and news-sitemap entries dated before it.
+    The arguments a spider takes are the parameters of its `__init__` and its bases';
+    any other is refused, since Scrapy would quietly keep it as an attribute and the run
+    would go on without the argument the operator meant.
     """
 
     def __init__(self, since: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
+        if kwargs:
+            name = sorted(kwargs)[0]
+            valid = self.arguments()
+            raise ConfigError(
+                f"-a {name}: the {self.name} spider takes no such argument"
+                f"{did_you_mean(name, valid)}; it takes "
+                + ", ".join(f"-a {argument}=" for argument in valid)
+            )
+        super().__init__()
         self.since = parse_since(since)
+        # Listed URLs that cannot be fetched: counted and logged when the crawl starts.
+        self.unusable: list[Listed] = []
+
+    @classmethod
+    def arguments(cls) -> list[str]:
+        """The `-a` arguments this spider takes: its `__init__` parameters and its bases'."""
+        names: dict[str, None] = {}
+        for klass in cls.__mro__:
+            if not issubclass(klass, NewsSpider):
+                break
+            for parameter in inspect.signature(klass.__init__).parameters.values():
+                if parameter.name != "self" and parameter.kind in (
+                    parameter.POSITIONAL_OR_KEYWORD,
+                    parameter.KEYWORD_ONLY,
+                ):
+                    names[parameter.name] = None
+        return list(names)
+
+    def fetchable(self, entries: Iterable[Listed], needs: str) -> list[Listed]:
+        """The entries of a URL list that can be fetched; the others are kept to be counted.
+
+        ConfigError (the run does not start) when none can: see `crawler.urllists.usable`.
+        """
+        good, bad = usable(entries, needs)
+        self.unusable.extend(bad)
+        return good
 
     def too_old(self, published: str | None, url: str) -> bool:
         """Whether a feed or sitemap entry is dated before `since` (counted, then skipped)."""
@@ -132,10 +159,27 @@ class NewsSpider(Spider):
             page_refused, kind=kind, reason=reason, url=url, source=source
         )
 
+    def usable_url(self, url: str, source: str | None = None) -> bool:
+        """Whether a request can be built for `url`; if not, it is counted as `bad_url`.
+
+        A link from a feed, sitemap or page can be anything (`javascript:`, `mailto:`,
+        garbage): it is skipped with its reason, and the rest of the response is read.
+        """
+        problem = url_problem(url)
+        if problem is None:
+            return True
+        self.skip("bad_url", url, problem, source)
+        return False
+
     def article_request(
         self, url: str, hints: Hints | None = None, source: str | None = None
-    ) -> Request:
-        """A request for an article page; `SeenUrlsMiddleware` skips pages already done."""
+    ) -> Request | None:
+        """A request for an article page (None for a URL that cannot be fetched, counted).
+
+        `SeenUrlsMiddleware` skips pages already done.
+        """
+        if not self.usable_url(url, source):
+            return None
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newsfold/requests/article")
         url = canonical_url(url)
@@ -147,7 +191,9 @@ class NewsSpider(Spider):
             meta={SOURCE: source or url, ARTICLE: True},
         )
 
-    def feed_request(self, url: str, source: str | None = None) -> Request:
+    def feed_request(self, url: str, source: str | None = None) -> Request | None:
+        if not self.usable_url(url, source):
+            return None
         return Request(
             url, callback=self.parse_feed, errback=self.on_error, meta={SOURCE: source or url}
         )
@@ -157,7 +203,9 @@ class NewsSpider(Spider):
             url, callback=self.parse_sitemap, errback=self.on_error, meta={SOURCE: source or url}
         )
 
-    def page_request(self, url: str, depth: int, source: str | None = None) -> Request:
+    def page_request(self, url: str, depth: int, source: str | None = None) -> Request | None:
+        if not self.usable_url(url, source):
+            return None
         return Request(
             url,
             callback=self.parse_page,
@@ -217,7 +265,7 @@ class NewsSpider(Spider):
             hints=hints or Hints(),
         )
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> Iterator[Request | None]:
         try:
             entries = parse_feed(response.body, response.url)
         except FeedError as error:
@@ -234,7 +282,7 @@ class NewsSpider(Spider):
             )
             yield self.article_request(urljoin(response.url, entry.url), hints, source_of(response))
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+    def parse_sitemap(self, response: Response) -> Iterator[Request | None]:
         if urlsplit(response.url).path.endswith("/robots.txt"):
             yield from self._robots_sitemaps(response)
             return
@@ -310,7 +358,9 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newsfold/site/not_article_like")
         if depth > 0:
             for link in self._site_links(response):
-                yield self.page_request(link, depth - 1, source_of(response))
+                request = self.page_request(link, depth - 1, source_of(response))
+                if request is not None:
+                    yield request
 
     def on_error(self, failure: Failure) -> None:
         """Every request's errback: a request that gave no page is counted under its reason.
@@ -370,14 +420,18 @@ class NewsSpider(Spider):
         extractor = LinkExtractor(allow_domains=[urlsplit(response.url).hostname or ""])
         site = site_of(response.url)
         for link in extractor.extract_links(response):
-            if site_of(link.url) == site:
+            if url_problem(link.url) is None and site_of(link.url) == site:
                 yield canonical_url(link.url)
 
     async def start(self) -> AsyncIterator[Any]:
+        for entry in self.unusable:
+            source = entry.source or entry.text
+            self.skip("bad_url", entry.text, f"{entry.where}: {entry.problem}", source)
         for request in self.start_requests_from_args():
-            yield request
+            if request is not None:
+                yield request
 
-    def start_requests_from_args(self) -> Iterable[Request]:
+    def start_requests_from_args(self) -> Iterable[Request | None]:
         """The first requests, from the spider's arguments (each subclass says which)."""
         raise NotImplementedError
 
@@ -386,7 +440,10 @@ def sitemap_location(site_or_url: str) -> str:
     """A site's robots.txt, where it lists its sitemaps, or the sitemap URL as given."""
     if "://" not in site_or_url:
         site_or_url = f"https://{site_or_url}"
-    parts = urlsplit(site_or_url)
+    try:
+        parts = urlsplit(site_or_url)
+    except ValueError:  # "[::1": left for `url_problem` to explain
+        return site_or_url
     if parts.path in {"", "/"}:
         return f"{parts.scheme}://{parts.netloc}/robots.txt"
     return site_or_url
