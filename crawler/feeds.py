@@ -1,9 +1,13 @@
 """Feed reading: RSS 2.0, RSS 1.0/RDF and Atom entries as (link, title, date).
 
 feedparser reads all three dialects and the broken variants found in the wild; it is
-given the downloaded bytes only, so it never fetches anything itself. A document that
-declares XML entities is refused before feedparser sees it (see
-`crawler.responses.declares_entities`); a truncated feed gives the entries it completes.
+given the downloaded bytes and the response's Content-Type (whose charset it needs), so
+it never fetches anything itself. A document that declares XML entities is refused
+before feedparser sees it (see `crawler.responses.declares_entities`). A feed with no
+entries is an empty feed, not an error. A truncated feed gives the entries it completes:
+feedparser also reports the one that was cut off (its link read, its date not yet), so
+of a feed that does not parse cleanly only the entries whose closing tag was read count
+(`crawler.xmlstream`).
 """
 
 from __future__ import annotations
@@ -14,8 +18,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
+from feedparser.exceptions import ThingsNobodyCaresAboutButMe
 
 from crawler.responses import declares_entities
+from crawler.xmlstream import ClosedElements, local_name
+
+ENTRY_ELEMENTS = {"item", "entry"}  # RSS 2.0 and RSS 1.0 items, Atom entries
 
 
 @dataclass
@@ -37,21 +45,33 @@ class FeedError(ValueError):
         self.reason = reason
 
 
-def parse_feed(body: bytes, url: str) -> list[FeedEntry]:
-    """The feed's entries that link to a page, in feed order."""
+def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[FeedEntry]:
+    """The feed's entries that link to a page, in feed order ([] for an empty feed)."""
     if declares_entities(body):
         raise FeedError("the feed declares XML entities; refused unexpanded", "xml_entities")
-    parsed = feedparser.parse(
-        body,
-        response_headers={"content-location": url},
-        sanitize_html=False,
-    )
-    entries = [_entry(raw) for raw in parsed.entries]
-    found = [entry for entry in entries if entry is not None]
-    if not found and (parsed.get("bozo") or not parsed.get("version")):
-        reason = parsed.get("bozo_exception") or "no feed entries"
-        raise FeedError(f"not a readable feed: {reason}")
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    # feedparser flags a missing or non-XML Content-Type, or a charset the bytes
+    # contradict, as a problem too; those say nothing about the document itself.
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if isinstance(problem, ThingsNobodyCaresAboutButMe):
+        problem = None
+    entries = list(parsed.entries)
+    if problem is not None:
+        entries = entries[: _closed_entries(body, len(entries))]
+    found = [entry for entry in map(_entry, entries) if entry is not None]
+    if not found and (problem is not None or not parsed.get("version")):
+        raise FeedError(f"not a readable feed: {problem or 'no feed entries'}")
     return found
+
+
+def _closed_entries(body: bytes, read: int) -> int:
+    """How many of the `read` entries feedparser found end with their closing tag."""
+    elements = ClosedElements(body)
+    closed = sum(1 for element in elements if local_name(element.tag) in ENTRY_ELEMENTS)
+    return read if elements.complete else closed
 
 
 def _entry(raw: Any) -> FeedEntry | None:

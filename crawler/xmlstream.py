@@ -1,0 +1,133 @@
+"""Reading an XML document element by element, each once its closing tag has been read.
+
+Sitemaps and feeds arrive cut off (a dropped connection, a gzip stream that ends early,
+a server that stops writing) and malformed. A recovering parser given the whole
+document closes whatever is still open at the end itself, so the last entry of a cut
+sitemap looks complete (without its date, or with a title such as `![CDATA`), and a cut
+just after a namespace prefix leaves an element named `xhtml:`. Here lxml's push parser
+is fed the document and only the elements it closes while reading are reported; the
+closing tags it would invent at the end of the input are never asked for. Nothing here
+raises on bad input: a document that cannot be read further simply ends there.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from html.entities import html5
+
+from lxml import etree
+
+CHUNK = 64 * 1024  # bytes fed at a time, so a large document is read (and freed) as it goes
+# What the lenient reading rewrites (see `lenient_references`): CDATA sections, kept as
+# they are, and every `&` that does not start one of XML's own references, with the
+# name after it when it looks like an entity reference.
+REFERENCES = re.compile(
+    rb"(<!\[CDATA\[.*?\]\]>)"
+    rb"|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#[xX][0-9A-Fa-f]+);)([A-Za-z][A-Za-z0-9]{0,31};)?",
+    re.DOTALL,
+)
+WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def local_name(tag: object) -> str:
+    """`{namespace}name` or `prefix:name` as `name`; '' for comments, PIs and entities.
+
+    Plain string work: `etree.QName` raises on the names a recovering parser makes of
+    broken markup (`xhtml:`).
+    """
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2].rpartition(":")[2]
+
+
+def lenient_references(body: bytes) -> bytes:
+    """The document with its references made well-formed, as a browser would read them.
+
+    A bare `&` (`?a=1&b=2` in a URL) becomes `&amp;`: a recovering parser would drop it
+    with the name after it and give the wrong URL `?a=1=2`, and libxml2's push parser
+    would hold back the rest of the document until it saw a `;`. An HTML entity the document
+    uses without declaring it (`&nbsp;`, `&eacute;`) becomes its character; any other
+    undeclared name is kept as text. Declared entities are never expanded this way (and
+    the spiders refuse documents that declare any). ASCII-compatible encodings only:
+    UTF-16 and UTF-32 documents are left as they are.
+    """
+    if body.startswith(WIDE_BOMS) or body.startswith((b"<\x00", b"\x00<")):
+        return body
+    return REFERENCES.sub(_reference, body)
+
+
+def _reference(match: re.Match[bytes]) -> bytes:
+    cdata, name = match.groups()
+    if cdata is not None:
+        return cdata
+    if name is None:
+        return b"&amp;"
+    character = html5.get(name.decode("ascii"))
+    if character is None:
+        return b"&amp;" + name
+    return "".join(f"&#{ord(char)};" for char in character).encode("ascii")
+
+
+class ClosedElements:
+    """The elements of `body`, each as soon as its closing tag has been read.
+
+    Iterate to get them (children before their parent); `root` is the local name of the
+    root element once its start tag has been read, and `complete` says, after the
+    iteration, whether the root element itself was closed. An element may be cleared
+    (`release`) once the caller has read it, so a 50 MB sitemap never sits in memory as
+    one tree.
+    """
+
+    def __init__(self, body: bytes):
+        self.body = lenient_references(body)
+        self.root_element: etree._Element | None = None
+        self.complete = False
+
+    @property
+    def root(self) -> str | None:
+        return None if self.root_element is None else local_name(self.root_element.tag)
+
+    def __iter__(self) -> Iterator[etree._Element]:
+        parser = etree.XMLPullParser(
+            events=("start", "end"),
+            resolve_entities=False,
+            no_network=True,
+            recover=True,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        for at in range(0, len(self.body), CHUNK):
+            try:
+                parser.feed(self.body[at : at + CHUNK])
+            except etree.LxmlError:  # rare in recover mode: the reading ends here
+                yield from self._closed(parser)
+                return
+            yield from self._closed(parser)
+        # No parser.close(): it would close, and report, every element still open.
+
+    def _closed(self, parser: etree.XMLPullParser) -> Iterator[etree._Element]:
+        for event, element in parser.read_events():
+            if event == "start":
+                if self.root_element is None:
+                    self.root_element = element
+                continue
+            if element is self.root_element:
+                self.complete = True
+            yield element
+
+    def release(self, element: etree._Element) -> None:
+        """Free a child of the root that has been read, and the children read before it."""
+        if element.getparent() is not self.root_element or self.root_element is None:
+            return
+        element.clear(keep_tail=True)
+        while element.getprevious() is not None:
+            del self.root_element[0]
+
+
+def text_of(element: etree._Element) -> str | None:
+    """The element's text (CDATA included), whitespace collapsed; None when empty."""
+    text = " ".join("".join(element.itertext()).split())
+    return text or None
