@@ -24,6 +24,7 @@ from crawler.responses import declares_entities
 from crawler.xmlstream import ClosedElements, local_name
 
 ENTRY_ELEMENTS = {"item", "entry"}  # RSS 2.0 and RSS 1.0 items, Atom entries
+FEED_ROOTS = {"rss", "feed", "RDF"}  # root elements of RSS 2.0, Atom and RSS 1.0 (rdf:RDF)
 
 
 @dataclass
@@ -49,6 +50,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[F
     """The feed's entries that link to a page, in feed order ([] for an empty feed)."""
     if declares_entities(body):
         raise FeedError("the feed declares XML entities; refused unexpanded", "xml_entities")
+    body = _without_cut_character(body)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -67,9 +69,22 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[F
     return found
 
 
+def _without_cut_character(body: bytes) -> bytes:
+    """A UTF-8 body cut inside its last character, without that character's first bytes:
+    feedparser, finding the bytes undecodable, would read the whole feed as windows-1252."""
+    start = len(body) - 1
+    while start >= max(0, len(body) - 4) and 0x80 <= body[start] <= 0xBF:
+        start -= 1  # continuation bytes
+    if start < max(0, len(body) - 4):
+        return body
+    lead = body[start]
+    length = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if lead >= 0xF0 else 1
+    return body[:start] if len(body) - start < length else body
+
+
 def _closed_entries(body: bytes, read: int) -> int:
     """How many of the `read` entries feedparser found end with their closing tag."""
-    elements = ClosedElements(body)
+    elements = ClosedElements(body, ENTRY_ELEMENTS | FEED_ROOTS)
     closed = sum(1 for element in elements if local_name(element.tag) in ENTRY_ELEMENTS)
     return read if elements.complete else closed
 

@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from crawler.feeds import FEED_ROOTS
 from crawler.xmlstream import ClosedElements, local_name, text_of
 
 # The sitemap protocol's limits on one file (sitemaps.org): 50 MB (52,428,800 bytes)
@@ -32,7 +33,8 @@ SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 SITEMAP_MAX_URLS = 50_000
 
 ENTRY_ELEMENT = {"urlset": "url", "sitemapindex": "sitemap"}  # root element: its entries
-FEED_ROOTS = {"rss", "feed", "rdf"}  # RSS 2.0, Atom, RSS 1.0 (rdf:RDF): read as feeds
+# The elements read: roots (a feed's root to recognise it) and entries.
+READ_ELEMENTS = {*ENTRY_ELEMENT, *ENTRY_ELEMENT.values(), *FEED_ROOTS}
 # robots.txt keys naming a sitemap, matched as Google's parser does: any key starting so,
 # in any case ("Sitemap", "sitemaps", "Site-map").
 ROBOTS_SITEMAP_KEYS = ("sitemap", "site-map")
@@ -149,7 +151,7 @@ def _text_sitemap(body: bytes, cut: bool) -> Sitemap:
 
 
 def _xml_sitemap(body: bytes) -> Sitemap:
-    elements = ClosedElements(body)
+    elements = ClosedElements(body, READ_ELEMENTS)
     sitemap: Sitemap | None = None
     for element in elements:
         sitemap = sitemap or _sitemap_for(elements.root)
@@ -176,7 +178,7 @@ def _xml_sitemap(body: bytes) -> Sitemap:
 def _sitemap_for(root: str | None) -> Sitemap:
     if root in ENTRY_ELEMENT:
         return Sitemap(root)
-    if (root or "").lower() in FEED_ROOTS:
+    if root in FEED_ROOTS:
         return Sitemap("feed")
     raise SitemapError(f"not a sitemap: root element <{root}>")
 

@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from html.entities import html5
 
 from lxml import etree
 
 CHUNK = 64 * 1024  # bytes fed at a time, so a large document is read (and freed) as it goes
-# What the lenient reading rewrites (see `lenient_references`): CDATA sections, kept as
-# they are, and every `&` that does not start one of XML's own references, with the
-# name after it when it looks like an entity reference.
-REFERENCES = re.compile(
-    rb"(<!\[CDATA\[.*?\]\]>)"
-    rb"|&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#[xX][0-9A-Fa-f]+);)([A-Za-z][A-Za-z0-9]{0,31};)?",
-    re.DOTALL,
-)
+# What the lenient reading rewrites outside CDATA sections (see `lenient_references`):
+# an `&` that starts no reference, and a named reference other than XML's own five.
+CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
+NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31});")
 WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -55,43 +52,50 @@ def lenient_references(body: bytes) -> bytes:
     """
     if body.startswith(WIDE_BOMS) or body.startswith((b"<\x00", b"\x00<")):
         return body
-    return REFERENCES.sub(_reference, body)
+    parts = CDATA.split(body)  # text, CDATA section, text, ...: CDATA is kept as it is
+    for index in range(0, len(parts), 2):
+        text = BARE_AMPERSAND.sub(b"&amp;", parts[index])
+        parts[index] = NAMED_REFERENCE.sub(_named_reference, text)
+    return b"".join(parts)
 
 
-def _reference(match: re.Match[bytes]) -> bytes:
-    cdata, name = match.groups()
-    if cdata is not None:
-        return cdata
-    if name is None:
-        return b"&amp;"
-    character = html5.get(name.decode("ascii"))
-    if character is None:
-        return b"&amp;" + name
-    return "".join(f"&#{ord(char)};" for char in character).encode("ascii")
+def _named_reference(match: re.Match[bytes]) -> bytes:
+    name = match.group(1)
+    characters = html5.get(name.decode("ascii") + ";")
+    if characters is None:
+        return b"&amp;" + name + b";"
+    return "".join(f"&#{ord(char)};" for char in characters).encode("ascii")
 
 
 class ClosedElements:
-    """The elements of `body`, each as soon as its closing tag has been read.
+    """The elements of `body` named `names` (local names), each as soon as its closing
+    tag has been read, children before their parent.
 
-    Iterate to get them (children before their parent); `root` is the local name of the
-    root element once its start tag has been read, and `complete` says, after the
-    iteration, whether the root element itself was closed. An element may be cleared
-    (`release`) once the caller has read it, so a 50 MB sitemap never sits in memory as
-    one tree.
+    `root` is the local name of the root element, known once an element named `names`
+    has started (or, if none ever does, after the iteration); `complete` says, after
+    the iteration, whether the root element was closed (the root must be one of
+    `names`). Events for other elements are never made, which keeps a 50 MB sitemap's
+    reading in C; an element may be freed (`release`) once the caller has read it, so
+    the document never sits in memory as one tree.
     """
 
-    def __init__(self, body: bytes):
+    def __init__(self, body: bytes, names: Iterable[str]):
         self.body = lenient_references(body)
+        self.names = [f"{{*}}{name}" for name in names]
         self.root_element: etree._Element | None = None
         self.complete = False
+        self._root_name: str | None = None
 
     @property
     def root(self) -> str | None:
-        return None if self.root_element is None else local_name(self.root_element.tag)
+        if self.root_element is not None:
+            return local_name(self.root_element.tag)
+        return self._root_name
 
     def __iter__(self) -> Iterator[etree._Element]:
         parser = etree.XMLPullParser(
             events=("start", "end"),
+            tag=self.names,
             resolve_entities=False,
             no_network=True,
             recover=True,
@@ -106,13 +110,15 @@ class ClosedElements:
                 yield from self._closed(parser)
                 return
             yield from self._closed(parser)
-        # No parser.close(): it would close, and report, every element still open.
+        if self.root_element is None:  # nothing named `names` started: name the root
+            self._root_name = _root_name(parser)
+        # Otherwise no parser.close(): it would close every element still open.
 
     def _closed(self, parser: etree.XMLPullParser) -> Iterator[etree._Element]:
         for event, element in parser.read_events():
             if event == "start":
                 if self.root_element is None:
-                    self.root_element = element
+                    self.root_element = element.getroottree().getroot()
                 continue
             if element is self.root_element:
                 self.complete = True
@@ -120,14 +126,24 @@ class ClosedElements:
 
     def release(self, element: etree._Element) -> None:
         """Free a child of the root that has been read, and the children read before it."""
-        if element.getparent() is not self.root_element or self.root_element is None:
+        if self.root_element is None or element.getparent() is not self.root_element:
             return
         element.clear(keep_tail=True)
         while element.getprevious() is not None:
             del self.root_element[0]
 
 
+def _root_name(parser: etree.XMLPullParser) -> str | None:
+    """The root element's local name, once the whole document has been fed."""
+    try:
+        root = parser.close()
+    except etree.LxmlError:
+        return None
+    return None if root is None else local_name(root.tag)
+
+
 def text_of(element: etree._Element) -> str | None:
     """The element's text (CDATA included), whitespace collapsed; None when empty."""
-    text = " ".join("".join(element.itertext()).split())
-    return text or None
+    text = element.text if len(element) == 0 else "".join(element.itertext())
+    collapsed = " ".join((text or "").split())
+    return collapsed or None
