@@ -262,13 +262,14 @@ def big_sitemap(base: str, first: int) -> bytes:
     """A 20 MB urlset, gzipped to some 60 KB: good page `first`, 20 MB of comments, and
     good page `first + 1`, which only a reader of the whole sitemap finds."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    entry = "<url><loc>{}</loc></url>"
+    opening = f"<urlset {SITEMAP_NS}><url><loc>{good_url(base, first)}</loc></url>"
+    closing = f"<url><loc>{good_url(base, first + 1)}</loc></url></urlset>"
     padding = b"<!--" + b" " * 1000 + b"-->\n"
     return b"".join(
         [
-            compressor.compress(f"<urlset {SITEMAP_NS}>{entry.format(good_url(base, first))}".encode()),
+            compressor.compress(opening.encode()),
             *(compressor.compress(padding) for _ in range(BIG_SITEMAP_BYTES // len(padding))),
-            compressor.compress(f"{entry.format(good_url(base, first + 1))}</urlset>".encode()),
+            compressor.compress(closing.encode()),
             compressor.flush(),
         ]
     )
