@@ -102,33 +102,34 @@ def build_feed(head, items, tail):
     return body + tail.encode(), ends
 
 
+def numbered(markup: str, url: str, title: str) -> list[tuple[str, tuple[str, str, int]]]:
+    """Entries 1 to 3 of a feed: `{n}` in each template is the entry's number."""
+    return [(markup.format(n=n), (url.format(n=n), title.format(n=n), n)) for n in range(1, 4)]
+
+
 FEED_FIXTURES = {
     "rss-cdata": build_feed(
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>\n',
-        [
-            (
-                f"<item><title><![CDATA[Story {n} 日本 <b>&</b> more]]></title>"
-                f"<link>http://a.test/{n}.html?x=1&amp;y=2</link><description>d</description>"
-                f"<pubDate>Tue, 0{n} Mar 2024 08:00:00 +0000</pubDate></item>",
-                (f"http://a.test/{n}.html?x=1&y=2", f"Story {n} 日本 <b>&</b> more", n),
-            )
-            for n in range(1, 4)
-        ],
+        numbered(
+            "<item><title><![CDATA[Story {n} 日本 <b>&</b> more]]></title>"
+            "<link>http://a.test/{n}.html?x=1&amp;y=2</link><description>d</description>"
+            "<pubDate>Tue, 0{n} Mar 2024 08:00:00 +0000</pubDate></item>",
+            "http://a.test/{n}.html?x=1&y=2",
+            "Story {n} 日本 <b>&</b> more",
+        ),
         "</channel></rss>",
     ),
     "atom": build_feed(
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
         "<title>M</title><id>urn:x</id>\r\n",
-        [
-            (
-                f'<entry><title type="html">Été {n}</title><id>urn:{n}</id>'
-                f'<link rel="alternate" href="http://a.test/é/{n}"/>'
-                f"<updated>2024-03-0{n}T08:00:00Z</updated></entry>",
-                (f"http://a.test/é/{n}", f"Été {n}", n),
-            )
-            for n in range(1, 4)
-        ],
+        numbered(
+            '<entry><title type="html">Été {n}</title><id>urn:{n}</id>'
+            '<link rel="alternate" href="http://a.test/é/{n}"/>'
+            "<updated>2024-03-0{n}T08:00:00Z</updated></entry>",
+            "http://a.test/é/{n}",
+            "Été {n}",
+        ),
         "</feed>",
     ),
     "rdf": build_feed(
@@ -136,14 +137,12 @@ FEED_FIXTURES = {
         'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
         '<channel rdf:about="http://a.test/"><title>A</title><link>http://a.test/</link>'
         "</channel>",
-        [
-            (
-                f'<item rdf:about="http://a.test/{n}"><title>Item {n}</title>'
-                f"<link>http://a.test/{n}</link><dc:date>2024-03-0{n}T08:00:00Z</dc:date></item>",
-                (f"http://a.test/{n}", f"Item {n}", n),
-            )
-            for n in range(1, 4)
-        ],
+        numbered(
+            '<item rdf:about="http://a.test/{n}"><title>Item {n}</title>'
+            "<link>http://a.test/{n}</link><dc:date>2024-03-0{n}T08:00:00Z</dc:date></item>",
+            "http://a.test/{n}",
+            "Item {n}",
+        ),
         "</rdf:RDF>",
     ),
 }

@@ -13,6 +13,7 @@ import pytest
 
 from crawler.sitemaps import (
     SITEMAP_MAX_BYTES,
+    SITEMAP_MAX_URLS,
     SitemapEntry,
     SitemapError,
     gunzip,
@@ -54,48 +55,46 @@ def build(
     return Fixture(text.encode(encoding), ends, root_end)
 
 
-def news(loc: str, title: str, published: str, title_markup: str | None = None) -> str:
-    return (
+def news(
+    loc: str, title: str, published: str, title_markup: str | None = None
+) -> tuple[str, SitemapEntry]:
+    """A Google News entry, indented, and what it must read as."""
+    markup = (
         f"<url>\n    <loc>{loc}</loc>\n    <news:news>\n"
         "      <news:publication><news:name>News Test</news:name>"
         "<news:language>en</news:language></news:publication>\n"
         f"      <news:publication_date>{published}</news:publication_date>\n"
         f"      <news:title>{title_markup or title}</news:title>\n    </news:news>\n  </url>"
     )
+    return markup, SitemapEntry(loc, news_title=title, news_published=published)
+
+
+def crlf(entry: tuple[str, SitemapEntry]) -> tuple[str, SitemapEntry]:
+    return entry[0].replace("\n", "\r\n"), entry[1]
 
 
 NEWS_CDATA = build(  # CRLF, BOM, indentation, CDATA titles with markup characters
     f'{BOM}<?xml version="1.0" encoding="UTF-8"?>\r\n<urlset {SITEMAP_NS} {NEWS_NS}>\r\n  ',
     [
-        (
+        crlf(
             news(
                 "https://news.test/2024/03/05/mali-vaccine.html",
-                "",
+                "Mali: vaccine <reaches> river villages & towns",
                 "2024-03-05T08:00:00+00:00",
                 "<![CDATA[Mali: vaccine <reaches> river villages & towns]]>",
-            ).replace("\n", "\r\n"),
-            SitemapEntry(
-                "https://news.test/2024/03/05/mali-vaccine.html",
-                news_title="Mali: vaccine <reaches> river villages & towns",
-                news_published="2024-03-05T08:00:00+00:00",
-            ),
+            )
         ),
         (
             "<url><loc>https://news.test/about.html</loc><lastmod>2024-01-01</lastmod></url>",
             SitemapEntry("https://news.test/about.html", lastmod="2024-01-01"),
         ),
-        (
+        crlf(
             news(
                 "https://news.test/2024/03/06/niger-onions.html",
-                "",
+                "Niger: onion storage",
                 "2024-03-06",
-                "\r\n  <![CDATA[Niger: onion ]]><![CDATA[storage]]>\r\n",
-            ).replace("\n", "\r\n"),
-            SitemapEntry(
-                "https://news.test/2024/03/06/niger-onions.html",
-                news_title="Niger: onion storage",
-                news_published="2024-03-06",
-            ),
+                "\n  <![CDATA[Niger: onion ]]><![CDATA[storage]]>\n",
+            )
         ),
     ],
     "</urlset>\r\n",
@@ -171,22 +170,8 @@ LATIN1 = build(
     '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
     f'<urlset {SITEMAP_NS} xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n',
     [
-        (
-            news("https://news.test/societe.html", "Café société à Dakar", "2024-03-08"),
-            SitemapEntry(
-                "https://news.test/societe.html",
-                news_title="Café société à Dakar",
-                news_published="2024-03-08",
-            ),
-        ),
-        (
-            news("https://news.test/marche.html", "Marché: prix en baisse", "2024-03-09"),
-            SitemapEntry(
-                "https://news.test/marche.html",
-                news_title="Marché: prix en baisse",
-                news_published="2024-03-09",
-            ),
-        ),
+        news("https://news.test/societe.html", "Café société à Dakar", "2024-03-08"),
+        news("https://news.test/marche.html", "Marché: prix en baisse", "2024-03-09"),
     ],
     "</urlset>",
     encoding="iso-8859-1",
@@ -210,14 +195,7 @@ INDEX = build(
 UTF16 = build(
     f'{BOM}<?xml version="1.0" encoding="UTF-16"?><urlset {SITEMAP_NS} {NEWS_NS}>',
     [
-        (
-            news("https://news.test/ja/記事.html", "日本語の見出し", "2024-03-10"),
-            SitemapEntry(
-                "https://news.test/ja/記事.html",
-                news_title="日本語の見出し",
-                news_published="2024-03-10",
-            ),
-        ),
+        news("https://news.test/ja/記事.html", "日本語の見出し", "2024-03-10"),
         (
             "<url><loc>https://news.test/ja/2.html</loc></url>",
             SitemapEntry("https://news.test/ja/2.html"),
@@ -398,6 +376,20 @@ def test_text_sitemap_cut_short_keeps_only_lines_that_end() -> None:
             continue
         assert [entry.loc for entry in sitemap.entries] == expected, size
         assert sitemap.truncated
+
+
+def test_a_sitemap_over_the_protocols_url_limit_is_read_whole() -> None:
+    urls = [f"https://news.test/{n}.html" for n in range(SITEMAP_MAX_URLS + 1)]
+    for body in (
+        "\n".join(urls),
+        f"<urlset {SITEMAP_NS}>"
+        + "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+        + "</urlset>",
+    ):
+        sitemap = parse_sitemap(body.encode())
+        assert [entry.loc for entry in sitemap.entries] == urls
+        assert sitemap.over_url_limit
+    assert not parse_sitemap("\n".join(urls[:-1]).encode()).over_url_limit
 
 
 def test_text_sitemap_of_only_bad_lines_is_not_a_sitemap() -> None:

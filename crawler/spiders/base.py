@@ -300,21 +300,15 @@ class NewsSpider(Spider):
         """Count and log what a readable sitemap lacked: its end, lines that are no URL,
         and the protocol's limit on entries (all of them are read all the same)."""
         assert self.crawler.stats is not None
+        notes: list[tuple[str, str]] = []
         if sitemap.truncated:
-            self.crawler.stats.inc_value("newsfold/sitemaps/truncated")
-            self.logger.warning(
-                "Sitemap %s is truncated: read its %d complete entries",
-                response.url,
-                len(sitemap.entries),
-            )
+            notes.append(("truncated", "is truncated: read its %d complete entries"))
         if sitemap.over_url_limit:
-            self.crawler.stats.inc_value("newsfold/sitemaps/over_url_limit")
-            self.logger.warning(
-                "Sitemap %s lists %d URLs, more than the protocol's %d: read them all",
-                response.url,
-                len(sitemap.entries),
-                SITEMAP_MAX_URLS,
-            )
+            limit = f"{SITEMAP_MAX_URLS:,}"
+            notes.append(("over_url_limit", f"lists %d URLs, more than the protocol's {limit}"))
+        for stat, note in notes:
+            self.crawler.stats.inc_value(f"newsfold/sitemaps/{stat}")
+            self.logger.warning(f"Sitemap %s {note}", response.url, len(sitemap.entries))
         self._bad_lines(response, sitemap.bad_lines)
         if not sitemap.entries:
             self.logger.debug("Sitemap %s has no entries", response.url)

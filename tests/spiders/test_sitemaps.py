@@ -1,7 +1,13 @@
 import gzip
 import zlib
 
+from scrapy import Request
+from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
+
 from crawler.exitcodes import NOTHING_FOUND
+from crawler.sitemaps import SITEMAP_MAX_BYTES, SITEMAP_MAX_URLS
+from crawler.spiders.sitemaps import SitemapsSpider
 from tests.conftest import article_page, prose
 
 NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
@@ -237,3 +243,37 @@ def test_news_spider_reads_robots_quirks_skips_old_entries_and_empty_feeds(
     assert (record["url"], record["title"]) == ("http://quirk.test/10.html", "Day 10")
     assert result.stats["newsfold/skipped/older_than_since"] == 1
     assert not [key for key in result.stats if key.startswith("newsfold/skipped/bad_")]
+
+
+def sitemaps_spider(settings: dict[str, int] | None = None) -> SitemapsSpider:
+    """The real spider under a crawler that is not started, to call its callbacks."""
+    crawler = get_crawler(SitemapsSpider, settings or {})
+    spider = SitemapsSpider.from_crawler(crawler, sitemaps="http://s.test/sitemap.txt")
+    crawler.spider = spider
+    return spider
+
+
+def test_a_sitemap_over_the_protocols_url_limit_is_counted():
+    """(test_sitemaps.py shows all its entries are read.)"""
+    spider = sitemaps_spider()
+    body = "\n".join(f"http://s.test/{n}.html" for n in range(SITEMAP_MAX_URLS + 1)).encode()
+    request = Request("http://s.test/sitemap.txt")
+    response = TextResponse(request.url, body=body, request=request)
+    first = next(iter(spider.parse_sitemap(response)))
+    assert first.url == "http://s.test/0.html"
+    assert spider.crawler.stats is not None
+    assert spider.crawler.stats.get_value("newsfold/sitemaps/over_url_limit") == 1
+
+
+def test_sitemap_requests_may_be_as_large_as_the_protocol_allows():
+    """Scrapy's download handler and HttpCompressionMiddleware both honour the request's
+    `download_maxsize`; robots.txt and everything else keep DOWNLOAD_MAXSIZE."""
+    spider = sitemaps_spider({"DOWNLOAD_MAXSIZE": 16 * 1024 * 1024})
+    assert spider.sitemap_request("http://s.test/news.xml").meta["download_maxsize"] == (
+        SITEMAP_MAX_BYTES
+    )
+    assert "download_maxsize" not in spider.sitemap_request("http://s.test/robots.txt").meta
+    larger = sitemaps_spider({"DOWNLOAD_MAXSIZE": 100 * 1024 * 1024})
+    assert larger.sitemap_request("http://s.test/a.xml.gz").meta["download_maxsize"] == (
+        100 * 1024 * 1024
+    )
