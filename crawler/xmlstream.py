@@ -21,10 +21,20 @@ from lxml import etree
 
 CHUNK = 64 * 1024  # bytes fed at a time, so a large document is read (and freed) as it goes
 # What the lenient reading rewrites outside CDATA sections (see `lenient_references`):
-# an `&` that starts no reference, and a named reference other than XML's own five.
+# an `&` that starts no reference; a `<` that starts no markup (`a < b`, `<5%`, `<>`):
+# no tag, end tag, comment, CDATA section, processing instruction or declaration; and
+# every named reference, XML's own five included.
 CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
-NAMED_REFERENCE = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31});")
+BARE_LESS_THAN = re.compile(rb"<(?![A-Za-z_:/?\x80-\xff]|!--|!\[CDATA\[|![A-Z])")
+PREDEFINED = {
+    b"&amp;": b"&#38;",
+    b"&lt;": b"&#60;",
+    b"&gt;": b"&#62;",
+    b"&quot;": b"&#34;",
+    b"&apos;": b"&#39;",
+}
+NAMED_REFERENCE = re.compile(rb"&([A-Za-z][A-Za-z0-9]{0,31});")
 WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -40,21 +50,30 @@ def local_name(tag: object) -> str:
 
 
 def lenient_references(body: bytes) -> bytes:
-    """The document with its references made well-formed, as a browser would read them.
+    """The document with its references and stray `<` made well-formed, read as a
+    browser reads them.
 
-    A bare `&` (`?a=1&b=2` in a URL) becomes `&amp;`: a recovering parser would drop it
-    with the name after it and give the wrong URL `?a=1=2`, and libxml2's push parser
-    would hold back the rest of the document until it saw a `;`. An HTML entity the document
-    uses without declaring it (`&nbsp;`, `&eacute;`) becomes its character; any other
-    undeclared name is kept as text. Declared entities are never expanded this way (and
-    the spiders refuse documents that declare any). ASCII-compatible encodings only:
-    UTF-16 and UTF-32 documents are left as they are.
+    - A bare `&` (`?a=1&b=2` in a URL) stands for itself: a recovering parser would drop
+      it with the name after it and give the wrong URL `?a=1=2`, and libxml2's push
+      parser would hold back the rest of the document until it saw a `;`.
+    - A `<` that starts no markup (`Prices < 5%`) stands for itself: the push parser,
+      unable to read it as a tag, would hold back the rest of the document to its end.
+    - XML's own references (`&amp;`, `&lt;` ...) become the numeric references they
+      stand for: once libxml2's recovering parser has met one error it drops every named
+      reference after it, so `?a=1&amp;b=2` would again come out as `?a=1b=2`.
+    - An HTML entity used without a declaration (`&nbsp;`, `&eacute;`) becomes its
+      character; any other undeclared name is kept as text. Declared entities are never
+      expanded this way (the spiders refuse documents that declare any).
+
+    ASCII-compatible encodings only: UTF-16 and UTF-32 documents are left as they are.
     """
     if body.startswith(WIDE_BOMS) or body.startswith((b"<\x00", b"\x00<")):
         return body
     parts = CDATA.split(body)  # text, CDATA section, text, ...: CDATA is kept as it is
     for index in range(0, len(parts), 2):
-        text = BARE_AMPERSAND.sub(b"&amp;", parts[index])
+        text = BARE_LESS_THAN.sub(b"&#60;", BARE_AMPERSAND.sub(b"&#38;", parts[index]))
+        for named, numeric in PREDEFINED.items():
+            text = text.replace(named, numeric)
         parts[index] = NAMED_REFERENCE.sub(_named_reference, text)
     return b"".join(parts)
 
@@ -63,7 +82,7 @@ def _named_reference(match: re.Match[bytes]) -> bytes:
     name = match.group(1)
     characters = html5.get(name.decode("ascii") + ";")
     if characters is None:
-        return b"&amp;" + name + b";"
+        return b"&#38;" + name + b";"
     return "".join(f"&#{ord(char)};" for char in characters).encode("ascii")
 
 

@@ -166,3 +166,38 @@ def test_every_prefix_of_a_feed_gives_exactly_its_complete_entries(name):
             assert not expected, f"{name}[:{size}] refused; it holds {len(expected)} entries"
             continue
         assert [(e.url, e.title, e.published) for e in entries] == expected, f"{name}[:{size}]"
+
+
+def rss_of(items: list[bytes]) -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>'
+        + b"".join(items)
+        + b"</channel></rss>"
+    )
+
+
+def dated_item(number: int, extra: bytes = b"") -> bytes:
+    return (
+        b"<item><title>T%d%s</title><description>%s</description><link>http://a.test/%d?a=1&b=2"
+        b"</link><pubDate>Tue, 05 Mar 2024 08:00:00 +0000</pubDate></item>"
+        % (number, extra, extra, number)
+    )
+
+
+def test_a_feed_with_sloppy_references_cut_short_gives_its_closed_entries():
+    body = rss_of([dated_item(0), dated_item(1, b" a&nbsp;b &eacute; R&D x < y"), dated_item(2)])
+    entries = parse_feed(body, "http://a.test/feed", "application/rss+xml")
+    assert entries[1].title == "T1 a\xa0b é R&D x < y"
+    assert [e.url for e in entries] == [f"http://a.test/{n}?a=1&b=2" for n in range(3)]
+    cut = parse_feed(body[: body.rindex(b"<pubDate>")], "http://a.test/feed", "application/rss+xml")
+    assert [(e.url, e.published) for e in cut] == [
+        (f"http://a.test/{n}?a=1&b=2", "2024-03-05T08:00:00+00:00") for n in range(2)
+    ]
+
+
+def test_a_feed_broken_mid_way_keeps_every_entry_feedparser_reads():
+    """An unclosed attribute quote in unescaped HTML: the strict parsers lose the rest,
+    feedparser's lenient one does not, and nothing is cut from what it reads."""
+    body = rss_of([dated_item(n, b'<a href="x>y</a>' if n == 1 else b"") for n in range(4)])
+    entries = parse_feed(body, "http://a.test/feed", "application/rss+xml")
+    assert [e.url for e in entries] == [f"http://a.test/{n}?a=1&b=2" for n in range(4)]

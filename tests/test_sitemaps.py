@@ -259,18 +259,23 @@ def test_a_title_cut_in_its_cdata_is_not_read_as_a_title() -> None:
         assert sitemap.entries[-1].loc == "https://news.test/about.html"
 
 
-def test_entries_after_an_undeclared_prefix_and_a_mismatched_tag_are_read() -> None:
+def test_entries_after_malformed_markup_are_read() -> None:
+    """An undeclared prefix, a missing end tag, a `<` that is no tag, an empty `<>`."""
     body = (
         f"<urlset {SITEMAP_NS}><url><loc>http://s.test/1</loc><video:video><video:title>V"
         "</video:title></video:video></url><url><loc>http://s.test/2</loc><news:news>"
-        "<news:title>T</news:title></url><url><loc>http://s.test/3</loc></url></urlset>"
+        "<news:title>T</news:title></url><url><loc>http://s.test/3</loc><news:news>"
+        "<news:title>Prices < 5% <> up</news:title></news:news></url>"
+        "<url><loc>http://s.test/4?a=1&amp;b=2</loc></url></urlset>"
     ).encode()
     sitemap = parse_sitemap(body)
     assert sorted(entry.loc for entry in sitemap.entries) == [
         "http://s.test/1",
         "http://s.test/2",
         "http://s.test/3",
+        "http://s.test/4?a=1&b=2",  # not ?a=1b=2: named references survive the errors
     ]
+    assert "Prices < 5% <> up" in {entry.news_title for entry in sitemap.entries}
 
 
 def test_empty_urlset_is_empty_not_broken() -> None:

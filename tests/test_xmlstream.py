@@ -50,11 +50,19 @@ def test_release_frees_what_was_read() -> None:
         (b"<a>&#233;&#xE9;&eacute;&nbsp;x</a>", "ééé x"),  # undeclared HTML entities
         (b"<a>&unknownname; &#12 &</a>", "&unknownname; &#12 &"),
         (b"<a><![CDATA[a &amp; b & c]]></a>", "a &amp; b & c"),  # CDATA is left alone
+        (b"<a>Prices < 5%, <> and <!x</a>", "Prices < 5%, <> and <!x"),  # `<` that is no markup
     ],
 )
 def test_references_are_read_as_a_browser_reads_them(raw: bytes, read: str) -> None:
     (found,), _ = closed(raw, {"a"})
     assert found == f"a:{read}"
+
+
+def test_references_after_an_error_are_kept() -> None:
+    """libxml2's recovering parser drops named references after its first error."""
+    body = b"<r><e>a\x01b</e><e>p?a=1&amp;b=2&lt;&gt;&quot;&apos;</e></r>"
+    found, _ = closed(body, {"e"})
+    assert found == ["e:ab", "e:p?a=1&b=2<>\"'"]
 
 
 def test_wide_encodings_are_left_as_they_are() -> None:
