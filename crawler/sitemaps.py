@@ -139,7 +139,7 @@ def _text_sitemap(body: bytes, cut: bool) -> Sitemap:
         line = line.strip()
         if not line:
             continue
-        if is_http_url(line):
+        if _token_url(line):
             sitemap.entries.append(SitemapEntry(loc=line))
         else:
             sitemap.bad_lines.append((number, line[:SHOWN_CHARS]))
@@ -206,16 +206,21 @@ def _entry(element: etree._Element) -> SitemapEntry | None:
     )
 
 
-def is_http_url(value: str) -> bool:
-    """An absolute http(s) URL with a host and no whitespace."""
-    if not value or any(char.isspace() for char in value):
-        return False
+def http_url(value: str, base: str = "") -> str | None:
+    """`value` as an absolute http(s) URL with a host (resolved against `base` when it is
+    relative), or None: what a request can be made of without Scrapy refusing it."""
     try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:  # a malformed [IPv6] host
-        return False
-    return parts.scheme.lower() in {"http", "https"} and bool(host)
+        url = urljoin(base, value.strip())
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port out of range
+    except ValueError:  # a malformed [IPv6] host, a port that is no number
+        return None
+    return url if parts.scheme.lower() in {"http", "https"} and parts.hostname else None
+
+
+def _token_url(value: str, base: str = "") -> str | None:
+    """A URL standing alone on a line (text sitemap, robots.txt): no whitespace in it."""
+    return None if any(char.isspace() for char in value) else http_url(value, base)
 
 
 def robots_sitemaps(text: str, robots_url: str) -> tuple[list[str], list[tuple[int, str]]]:
@@ -233,21 +238,12 @@ def robots_sitemaps(text: str, robots_url: str) -> tuple[list[str], list[tuple[i
         key, value = _directive(line)
         if not key.lower().startswith(ROBOTS_SITEMAP_KEYS) or not value:
             continue
-        url = _absolute(value, robots_url)
+        url = _token_url(value, robots_url)
         if url is None:
             bad.append((number, value[:SHOWN_CHARS]))
         else:
             found.append(url)
     return list(dict.fromkeys(found)), bad
-
-
-def _absolute(value: str, base: str) -> str | None:
-    """`value` as an absolute http(s) URL (relative to `base`), or None."""
-    try:
-        url = urljoin(base, value)
-    except ValueError:  # a malformed [IPv6] host
-        return None
-    return url if is_http_url(url) else None
 
 
 def _directive(line: str) -> tuple[str, str]:

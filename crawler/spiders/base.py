@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import IgnoreRequest
@@ -42,6 +42,7 @@ from crawler.sitemaps import (
     Sitemap,
     SitemapError,
     gunzip,
+    http_url,
     parse_sitemap,
     robots_sitemaps,
     sitemap_size_limit,
@@ -248,7 +249,11 @@ class NewsSpider(Spider):
         if not entries:
             self.logger.debug("Feed %s has no entries", response.url)
         for entry in entries:
-            if self.too_old(entry.published, entry.url):
+            url = http_url(entry.url, response.url)
+            if url is None:
+                self._bad_url(response, entry.url)
+                continue
+            if self.too_old(entry.published, url):
                 continue
             hints = Hints(
                 title=entry.title,
@@ -256,7 +261,7 @@ class NewsSpider(Spider):
                 published_source="feed" if entry.published else None,
                 source_url=response.url,
             )
-            yield self.article_request(urljoin(response.url, entry.url), hints, source_of(response))
+            yield self.article_request(url, hints, source_of(response))
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """A sitemap index, urlset or text sitemap (plain or gzipped), a feed listed as a
@@ -282,7 +287,10 @@ class NewsSpider(Spider):
             return
         self._sitemap_notes(response, sitemap)
         for entry in sitemap.entries:
-            url = urljoin(response.url, entry.loc)
+            url = http_url(entry.loc, response.url)
+            if url is None:
+                self._bad_url(response, entry.loc)
+                continue
             if sitemap.kind == "sitemapindex":
                 yield self.sitemap_request(url, source)
                 continue
@@ -316,8 +324,12 @@ class NewsSpider(Spider):
     def _bad_lines(self, response: Response, lines: list[tuple[int, str]]) -> None:
         """Each line of a text sitemap or robots.txt that should name a URL and does not."""
         for number, value in lines:
-            detail = f"line {number}: {value!r} is not an http(s) URL"
-            self.skip("bad_url", response.url, detail, source_of(response))
+            self._bad_url(response, value, f"line {number}: ")
+
+    def _bad_url(self, response: Response, value: str, where: str = "") -> None:
+        """A feed or sitemap entry (or line) whose URL no request can be made of."""
+        detail = f"{where}{value!r} is not an http(s) URL"
+        self.skip("bad_url", response.url, detail, source_of(response))
 
     def _robots_sitemaps(self, response: Response) -> Iterator[Request]:
         text = (

@@ -277,3 +277,25 @@ def test_sitemap_requests_may_be_as_large_as_the_protocol_allows():
     assert larger.sitemap_request("http://s.test/a.xml.gz").meta["download_maxsize"] == (
         100 * 1024 * 1024
     )
+
+
+BAD_LOCS = ["http://[::1", "javascript:alert(1)", "mailto:a@news.test", "http://a.test:99999/"]
+
+
+def test_entries_no_request_can_be_made_of_are_counted_and_the_rest_read():
+    """Before, the first such entry raised out of the callback: the rest were lost."""
+    spider = sitemaps_spider()
+    locs = [loc for bad in BAD_LOCS for loc in (bad, f"/ok/{len(bad)}.html")]
+    urlset = "<urlset>" + "".join(f"<url><loc>{loc}</loc></url>" for loc in locs) + "</urlset>"
+    rss = '<rss version="2.0"><channel><title>T</title>' + "".join(
+        f"<item><title>{n}</title><link>{loc}</link></item>" for n, loc in enumerate(locs)
+    )
+    for body in (urlset, rss + "</channel></rss>"):
+        request = Request("http://s.test/sitemap.xml")
+        response = TextResponse(request.url, body=body.encode(), request=request)
+        assert [r.url for r in spider.parse_sitemap(response)] == [
+            f"http://s.test/ok/{len(bad)}.html" for bad in BAD_LOCS
+        ]
+    assert spider.crawler.stats is not None
+    # feedparser itself leaves out the link with the malformed IPv6 host
+    assert spider.crawler.stats.get_value("newsfold/skipped/bad_url") == 2 * len(BAD_LOCS) - 1
