@@ -57,7 +57,7 @@ class Sitemap:
     # crawler.feeds: a feed given where a sitemap was expected; it has no entries here)
     kind: str
     entries: list[SitemapEntry] = field(default_factory=list)
-    truncated: bool = False  # ends before its root element is closed
+    truncated: bool = False  # ends before its root element is closed: cut off, or broken
     bad_lines: list[tuple[int, str]] = field(default_factory=list)  # text: (number, line)
 
     @property

@@ -310,7 +310,7 @@ class NewsSpider(Spider):
         assert self.crawler.stats is not None
         notes: list[tuple[str, str]] = []
         if sitemap.truncated:
-            notes.append(("truncated", "is truncated: read its %d complete entries"))
+            notes.append(("truncated", "ends before its root is closed: read its %d whole entries"))
         if sitemap.over_url_limit:
             limit = f"{SITEMAP_MAX_URLS:,}"
             notes.append(("over_url_limit", f"lists %d URLs, more than the protocol's {limit}"))
