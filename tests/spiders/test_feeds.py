@@ -108,5 +108,5 @@ def test_links_that_cannot_be_fetched_are_counted_and_the_feed_read_on(make_web,
     assert sorted(r["title"] for r in result.articles) == ["A", "B", "C"]
     assert result.stats["newsfold/skipped/bad_url"] == len(bad)
     for url in bad:
-        assert f"Skipped {url} (bad_url): " in result.log
+        assert f"Skipped http://news.test/feed.xml (bad_url): {url!r}: " in result.log
     assert "Traceback" not in result.log and "Spider error" not in result.log
