@@ -3,11 +3,15 @@
 newsfold folds republished copies of a story into one article. To measure how well, this
 module writes a folder of static news sites (served by `sample/serve.py`) where the truth
 is known: real news prose from the development set published once as an original, copied
-onto other sites verbatim, retitled, with credit lines, as excerpts, lightly edited or
-padded with promos, beside hard negatives that must NOT be folded (follow-up stories that
-quote two paragraphs of an earlier story, short briefs on one shared template). Every site
-has its own template so that page furniture differs as it does on the real web. The truth
-is in `root/truth.json`.
+onto other sites verbatim, retitled, with credit lines, as excerpts, lightly edited,
+padded with promos, as agency wire copy with a dateline, re-flowed into one paragraph per
+sentence, or with photo captions between paragraphs, beside hard negatives that must NOT
+be folded (follow-up stories that quote two paragraphs of an earlier story, short briefs
+on one shared template). Every site has its own template so that page furniture differs
+as it does on the real web, in five layout families: semantic HTML5, div soup, legacy
+tables, nested legacy tables with a column of headlines beside the story, and bare divs
+with no metadata at all and the site's name before the headline. The truth (every page's
+story, kind, original and layout) is in `root/truth.json`.
 
     python -m bench.syndication_web OUT [--originals 160] [--seed 7] [--synthetic]
 """
@@ -30,7 +34,12 @@ from pathlib import Path
 from typing import Any
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "data" / "fundus-news-pages"
-COPY_KINDS = ("verbatim", "retitled", "credited", "excerpt", "edited", "padded")
+COPY_KINDS = (
+    "verbatim", "retitled", "credited", "excerpt", "edited", "padded", "wire", "reflowed",
+    "captioned",
+)  # fmt: skip
+LAYOUTS = ("semantic", "divs", "table", "nested-table", "bare-divs")
+ORDERS = ("random", "originals-first", "copies-first", "excerpts-first")
 NEGATIVES = 20  # follow-ups, and short briefs: enough of each to measure false folds
 SHORT_SITES = ("newsroom-digest.test", "valley-herald.test")
 START = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)  # originals fall in the 8 weeks after this
@@ -47,6 +56,7 @@ class WebPage:
     copy_of: str | None
     title: str
     published: str
+    layout: str  # the template family of its site (LAYOUTS)
 
 
 @dataclass
@@ -54,12 +64,39 @@ class Web:
     root: Path
     pages: list[WebPage]
     texts: dict[str, list[str]] = field(default_factory=dict)  # url -> paragraphs as published
+    tags: dict[str, list[str]] = field(default_factory=dict)  # url -> each paragraph's Block.tag
 
     def article_urls(self, seed: int) -> list[str]:
         """Every article URL, shuffled: a crawl meets copies before or after originals."""
         urls = sorted(page.url for page in self.pages)
         random.Random(seed).shuffle(urls)
         return urls
+
+    def ordered_urls(self, order: str, seed: int) -> list[str]:
+        """Every article URL in one of the `ORDERS`: two groups of pages, each shuffled.
+
+        "originals-first": every original, then the copies and hard negatives;
+        "copies-first": every copy, then the originals and hard negatives;
+        "excerpts-first": every excerpt, then everything else; "random": one shuffle.
+        """
+        rng = random.Random(f"{order}:{seed}")
+        groups: list[list[str]] = [[], []]
+        for page in sorted(self.pages, key=lambda p: p.url):
+            groups[self.group(order, page)].append(page.url)
+        for group in groups:
+            rng.shuffle(group)
+        return groups[0] + groups[1]
+
+    @staticmethod
+    def group(order: str, page: WebPage) -> int:
+        """0 when `order` puts the page in its first group, else 1."""
+        first = {
+            "random": (),
+            "originals-first": ("original",),
+            "copies-first": COPY_KINDS,
+            "excerpts-first": ("excerpt",),
+        }[order]
+        return int(page.kind not in first)
 
 
 # --- Article text --------------------------------------------------------------------------
@@ -86,7 +123,9 @@ class Block:
     """A paragraph as published; `anchor`, when set, is the part of `text` linked to `href`."""
 
     text: str
-    tag: str = "p"  # "p", "h" (section headline), "credit" (syndication line), "quote"
+    tag: str = "p"  # "p", "h" (section headline), "credit" (syndication line), "quote",
+    # "caption" (a photo's caption between paragraphs), "promo" (a padded copy's insert),
+    # "trailer" (a wire copy's reporting line); the last two are published as paragraphs
     href: str | None = None
     anchor: str = ""
 
@@ -249,6 +288,13 @@ TAILWIND = {
 }  # fmt: skip
 
 
+PLAIN_CMS = {
+    "page": "wrapper", "header": "top", "nav": "menu", "main": "content", "sidebar": "right",
+    "title": "storytitle", "byline": "storyinfo", "body": "storytext", "footer": "bottom",
+    "box": "module", "kicker": "sitename",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Site:
     """A news site: name, time zone, URL scheme and template (layout, classes, widgets)."""
@@ -256,7 +302,8 @@ class Site:
     host: str
     name: str
     tz: int  # UTC offset, minutes
-    layout: str  # "semantic" (article/main/aside), "divs" (div soup) or "table"
+    layout: str  # one of LAYOUTS: article/main/aside, div soup, tables, nested legacy
+    # tables with a column of headlines, or bare divs with no metadata at all
     cls: Callable[[str], str]  # role -> class attribute
     meta: str  # "jsonld", "og", "dc" or "none": what the head says about the article
     path: str  # URL path pattern; one ending in / is a folder with index.html
@@ -264,8 +311,12 @@ class Site:
     aside: tuple[str, ...]  # sidebar widgets
     sep: str = " | "  # between headline and site name in <title>
     datefmt: str = "%d %B %Y, %H:%M"
-    paras: str = "p"  # "p", "br" (paragraphs split by <br><br>) or "div"
+    paras: str = "p"  # "p", "open" (<p> never closed), "br" (split by <br><br>) or "div"
     weight: int = 2  # how often it publishes originals
+    title_fmt: str = "{title}{sep}{name}"  # the <title>; some sites put their name first
+    kicker: str = ""  # printed above the headline (bare divs: the site's name, a section)
+    side: str = "right"  # nested tables: the column of headlines, left or right of the story
+    bullet: str = ""  # nested tables: what goes before each headline of that column
 
     def zone(self) -> timezone:
         return timezone(timedelta(minutes=self.tz))
@@ -312,9 +363,43 @@ SITES = (
     Site("eastern-star-online.test", "Eastern Star Online", 330, "divs", camel("ES"), "dc",
          "/news/{id}/{slug}.html", ("today", "title", "byline", "share", "body", "comments"),
          ("popular", "related", "ad"), datefmt="%d %b %Y | %H:%M IST"),
+    # Legacy sites: a page of nested tables, a column of headlines beside the story cell,
+    # <font> and <br> markup, no metadata.
+    Site("tri-county-sentinel.test", "Tri-County Sentinel", -300, "nested-table",
+         prefixed("tcs"), "none", "/news/{y}/{m}{d}/story{id}.htm", ("title", "byline", "body"),
+         ("headlines",), sep=" - ", datefmt="%m/%d/%Y", paras="open", bullet="» "),
+    Site("coastal-mail.test", "The Coastal Mail", 0, "nested-table", camel("cm"), "none",
+         "/archive/{y}{m}{d}/{slug}.html", ("today", "title", "byline", "body", "comments"),
+         ("headlines", "popular"), sep=" :: ", datefmt="%d/%m/%Y %H:%M", paras="br",
+         side="left", bullet="· "),
+    # Bare sites: divs only, no metadata of any kind, the site's name before the headline.
+    Site("lakeside-chronicle.test", "Lakeside Chronicle", 180, "bare-divs", prefixed("lc", "_"),
+         "none", "/read/{id}.html", ("kicker", "title", "byline", "body", "share"),
+         ("related", "ad"), title_fmt="{name}{sep}{title}", kicker="{name}", paras="div",
+         datefmt="%d.%m.%Y"),
+    Site("metro-pulse.test", "Metro Pulse", 540, "bare-divs", hashed("mp"), "none",
+         "/{section}/{id}-{slug}.html", ("kicker", "title", "byline", "body", "newsletter"),
+         ("popular",), sep=" :: ", title_fmt="{NAME}{sep}{title}", kicker="{NAME} » {Section}",
+         paras="br", datefmt="%B %d, %Y"),
+    Site("highland-voice.test", "Highland Voice", 60, "bare-divs", mapped(PLAIN_CMS, "hv"),
+         "none", "/story/{slug}/", ("today", "kicker", "title", "byline", "body", "comments"),
+         ("related", "newsletter"), sep=": ", title_fmt="{name}{sep}{title}",
+         kicker="{name} | {Section}", datefmt="%d %B %Y %H:%M"),
 )  # fmt: skip
 SECTIONS = ("world", "politics", "business", "society", "culture", "sport")
 CITIES = ("LONDON", "BERLIN", "NAIROBI", "NEW YORK", "SYDNEY", "MADRID", "TOKYO", "JOHANNESBURG")
+WIRE_CITIES = ("LAGOS", "NAIROBI", "ACCRA", "BRUSSELS", "PARIS", "WASHINGTON", "GENEVA", "DELHI")
+AGENCIES = ("Reuters", "AFP", "AP", "dpa", "ANSA")
+PHOTO = (
+    ("Residents", "Police officers", "Protesters", "Workers", "Visitors", "Officials",
+     "Supporters", "Firefighters", "Students", "Members of parliament"),
+    ("gather outside", "walk past", "wait in front of", "stand near", "arrive at", "leave",
+     "queue outside", "speak to reporters at"),
+    ("the town hall", "the main station", "a polling station", "the central market",
+     "the parliament building", "the harbour", "a school", "the court building"),
+    ("on Monday", "on Tuesday", "on Thursday", "last week", "earlier this month", "in March",
+     "on Saturday morning", "late on Friday"),
+)  # fmt: skip
 FIRST_NAMES = ("Anna", "James", "Mira", "Tomás", "Grace", "Yusuf", "Lena", "David", "Aiko", "Sam")
 LAST_NAMES = ("Keller", "Okafor", "Lindqvist", "Moreau", "Reyes", "Banda", "Hughes", "Sato")
 COMMENTS = (
@@ -441,11 +526,71 @@ def make_copy(
     elif kind == "padded":
         middle = len(blocks) // 2 + rng.randint(-1, 1)
         if also and rng.random() < 0.6:
-            insert = Block(f"Also read: {also[1]}", "p", also[0], also[1])
+            insert = Block(f"Also read: {also[1]}", "promo", also[0], also[1])
         else:
-            insert = Block(promo)
+            insert = Block(promo, "promo")
         blocks.insert(middle, insert)
+    elif kind == "wire":
+        blocks = wire_copy(rng, blocks, original.when)
+    elif kind == "reflowed":
+        blocks = [
+            Block(text) if b.tag == "p" else b
+            for b in blocks
+            for text in (sentences(b.text) if b.tag == "p" else [b.text])
+        ]
+    elif kind == "captioned":
+        spots = rng.sample(range(1, len(blocks)), min(len(blocks) - 1, rng.randint(1, 3)))
+        for at in sorted(spots, reverse=True):  # from the end: positions stay valid
+            blocks.insert(at, Block(photo_caption(rng, original.when), "caption"))
     return title, blocks
+
+
+def wire_copy(rng: random.Random, blocks: list[Block], when: datetime) -> list[Block]:
+    """An agency's dateline on the first paragraph, sometimes Reuters' reporting line."""
+    agency, city = rng.choice(AGENCIES), rng.choice(WIRE_CITIES)
+    dateline = rng.choice(
+        (
+            f"{city}, {when:%B} {when.day} ({agency}) - ",
+            f"{city} ({agency}) — ",
+            f"{city}, {when.day} {when:%B} ({agency}) – ",
+        )
+    )
+    first = next(i for i, b in enumerate(blocks) if b.tag == "p")
+    blocks = list(blocks)
+    blocks[first] = replace(blocks[first], text=dateline + blocks[first].text)
+    if agency == "Reuters" and rng.random() < 0.5:
+        names = [f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(2)]
+        blocks.append(Block(f"(Reporting by {names[0]}; Editing by {names[1]})", "trailer"))
+    return blocks
+
+
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’»)]))\s+(?=[\"“„«‘(]?[^\W\d_])")
+
+
+def sentences(text: str) -> list[str]:
+    """A paragraph cut after each sentence that is followed by a capital letter."""
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        nxt = text[m.end() :].lstrip('"“„«‘(')
+        if nxt[:1].isupper():
+            out.append(text[start : m.start()])
+            start = m.end()
+    return [*out, text[start:]]
+
+
+def photo_caption(rng: random.Random, when: datetime) -> str:
+    """A photo caption as agencies and sites write them, with the photographer's credit."""
+    scene = " ".join(rng.choice(part) for part in PHOTO)
+    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    agency = rng.choice(AGENCIES)
+    return rng.choice(
+        (
+            f"{scene}. Photo: {name}/{agency}",
+            f"{scene}, {when.day} {when:%B} {when.year}. {agency.upper()}/{name}",
+            f"Photo: {name}/{agency}",
+            f"{scene}. (Photo: {name})",
+        )
+    )
 
 
 # --- Planning -------------------------------------------------------------------------------
@@ -491,7 +636,7 @@ class Planner:
         when = when.replace(second=0, microsecond=0)
         url = self.url(site, title, when)
         published = when.astimezone(site.zone()).isoformat(timespec="seconds")
-        page = WebPage(url, site.host, story, kind, copy_of, title, published)
+        page = WebPage(url, site.host, story, kind, copy_of, title, published, site.layout)
         plan = Plan(page, blocks, authors, lang, when)
         self.plans.append(plan)
         return plan
@@ -542,10 +687,12 @@ def plan_web(originals: int, seed: int, source: Path | None) -> list[Plan]:
         )
     origs = list(planner.plans)
 
-    # About 60% of originals get 1-3 copies; kinds are dealt from shuffled full decks so
-    # every kind is about equally common, and one story never gets the same kind twice.
+    # About 60% of originals get 1-4 copies (2.5 on average); kinds are dealt from shuffled
+    # full decks so every kind is about equally common, and one story never gets the same
+    # kind twice.
     copied = rng.sample(origs, round(0.6 * len(origs)))
-    counts = [rng.randint(1, 3) for _ in copied]
+    counts = [1 + n % 4 for n in range(len(copied))]
+    rng.shuffle(counts)
     deck: list[str] = []
     while len(deck) < sum(counts) + len(COPY_KINDS):
         deck += rng.sample(COPY_KINDS, len(COPY_KINDS))
@@ -679,7 +826,7 @@ class Ctx:
         if layout == "semantic":
             title = f'<h2 class="{c("box-title")}">{heading}</h2>'
             return f'<section class="{c(role)}">{title}{inner}</section>'
-        if layout == "table":
+        if layout in ("table", "nested-table"):
             return (
                 f'<table class="{c(role)}" width="100%" cellpadding="4"><tr><td bgcolor="#eeeeee">'
                 f"<b>{heading}</b></td></tr><tr><td>{inner}</td></tr></table>"
@@ -688,6 +835,8 @@ class Ctx:
         return f'<div class="{c("box")} {c(role)}">{title}{inner}</div>'
 
     def links(self, items: list[tuple[str, str]], ordered: bool = False) -> str:
+        if self.site.layout == "nested-table":
+            return "".join(f'<a href="{esc(u)}">{esc(t)}</a><br>' for u, t in items)
         tag = "ol" if ordered else "ul"
         lis = "".join(f'<li><a href="{esc(u)}">{esc(t)}</a></li>' for u, t in items)
         return f'<{tag} class="{self.c("list")}">{lis}</{tag}>'
@@ -701,7 +850,36 @@ def w_title(x: Ctx) -> str:
     title = esc(x.plan.page.title)
     if x.site.layout == "table":
         return f'<font size="5" class="{x.c("headline")}"><b>{title}</b></font><br>'
+    if x.site.layout == "nested-table":
+        return (
+            f'<font face="Arial, Helvetica" size="4" class="{x.c("headline")}">'
+            f"<b>{title}</b></font><br>"
+        )
+    if x.site.layout == "bare-divs":
+        return f'<div class="{x.c("title")}">{title}</div>'
     return f'<h1 class="{x.c("title")}">{title}</h1>'
+
+
+def w_kicker(x: Ctx) -> str:
+    """The site's name (and a section) printed above the headline."""
+    assert x.plan
+    section = SECTIONS[len(x.plan.page.title) % len(SECTIONS)]
+    name = x.site.name
+    text = x.site.kicker.format(name=name, NAME=name.upper(), Section=section.capitalize())
+    return f'<div class="{x.c("kicker")}">{esc(text)}</div>'
+
+
+def w_headlines(x: Ctx) -> str:
+    """A legacy column of headlines: a bullet, a link and a line break each, some dated."""
+    lines = []
+    for url, title in x.related[:8]:
+        line = f'{esc(x.site.bullet)}<a href="{esc(url)}">{esc(title)}</a><br>'
+        if x.site.side == "left":  # this template dates each headline
+            day = (TODAY - timedelta(days=x.rng.randint(1, 60))).strftime("%d/%m")
+            line = f'<font size="1" color="#888888">{day}</font><br>{line}'
+        lines.append(line)
+    inner = f'<font face="Verdana" size="1">{"".join(lines)}</font>'
+    return x.box("headlines", "HEADLINES", inner)
 
 
 def w_byline(x: Ctx) -> str:
@@ -715,6 +893,11 @@ def w_byline(x: Ctx) -> str:
         return f'<p class="{x.c("byline")}"><span class="{x.c("author")}">{by}</span> {when}</p>'
     if x.site.layout == "table":
         return f'<i>{by}</i><br><font size="2">{date}</font><br><br>'
+    if x.site.layout == "nested-table":
+        return f'<font size="1" color="#666666">{by} - Posted {date}</font><br><br>'
+    if x.site.layout == "bare-divs":
+        posted = f"Posted by {esc(', '.join(x.plan.authors))} on" if names else "Posted"
+        return f'<div class="{x.c("byline")}">{posted} {date}</div>'
     return f'<div class="{x.c("byline")}">{by} <span class="{x.c("date")}">{date}</span></div>'
 
 
@@ -732,21 +915,47 @@ def w_body(x: Ctx) -> str:
             out.append(
                 f"<b>{text}</b>" if style == "br" else f'<h2 class="{c("subhead")}">{text}</h2>'
             )
+        elif b.tag == "caption":
+            out.append(caption(x, b))
+        elif b.tag == "credit" and style in ("br", "open"):
+            out.append(f"<i>{text}</i>" if style == "br" else f"<p><i>{text}</i>")
         elif b.tag == "credit":
-            out.append(
-                f"<i>{text}</i>"
-                if style == "br"
-                else f'<p class="{c("credit")}"><em>{text}</em></p>'
-            )
+            out.append(f'<p class="{c("credit")}"><em>{text}</em></p>')
+        elif b.tag == "quote" and style == "open":
+            out.append(f"<blockquote>{text}</blockquote>")
         elif b.tag == "quote" and style != "br":
             out.append(f'<blockquote class="{c("quote")}"><p>{text}</p></blockquote>')
         elif style == "div":
             out.append(f'<div class="{c("para")}">{text}</div>')
+        elif style == "open":
+            out.append(f"<p>{text}")
         else:
             out.append(text if style == "br" else f"<p>{text}</p>")
     sep = "<br><br>\n" if style == "br" else "\n"
+    if x.site.layout == "nested-table":
+        font = f'<font face="Verdana, Arial" size="2" class="{c("body")}">'
+        return f"{font}\n{sep.join(out)}\n</font>"
     tag = "div" if x.site.layout != "semantic" else "section"
-    return f'<{tag} class="{c("body")}" itemprop="articleBody">\n{sep.join(out)}\n</{tag}>'
+    prop = "" if x.site.layout == "bare-divs" else ' itemprop="articleBody"'
+    return f'<{tag} class="{c("body")}"{prop}>\n{sep.join(out)}\n</{tag}>'
+
+
+def caption(x: Ctx, block: Block) -> str:
+    """A photo and its caption between paragraphs, in the idiom of the site's layout."""
+    c, text = x.c, esc(block.text)
+    image = f'<img src="/img/{hashlib.sha1(block.text.encode()).hexdigest()[:12]}.jpg" alt="">'
+    if x.site.layout == "semantic":
+        return f'<figure class="{c("figure")}">{image}<figcaption>{text}</figcaption></figure>'
+    if x.site.layout in ("table", "nested-table"):
+        return (
+            f'<table class="{c("photo")}" align="right" width="240"><tr><td>{image}</td></tr>'
+            f'<tr><td><font size="1"><i>{text}</i></font></td></tr></table>'
+        )
+    if x.site.layout == "bare-divs":
+        return f"<div>{image}<br>{text}</div>"
+    if x.site.paras == "br":
+        return f"<i>{text}</i>"
+    return f'<div class="{c("photo")}">{image}<div class="{c("caption")}">{text}</div></div>'
 
 
 def w_share(x: Ctx) -> str:
@@ -801,6 +1010,8 @@ def w_popular(x: Ctx) -> str:
 
 def w_today(x: Ctx) -> str:
     today = TODAY.astimezone(x.site.zone()).strftime("%A, %d %B %Y")
+    if x.site.layout == "nested-table":
+        return f'<font size="1" class="{x.c("today")}">{today}</font><br>'
     return f'<div class="{x.c("today")}">{today}</div>'
 
 
@@ -811,16 +1022,21 @@ def w_ad(x: Ctx) -> str:
 WIDGETS: dict[str, Callable[[Ctx], str]] = {
     "title": w_title, "byline": w_byline, "body": w_body, "share": w_share, "crumbs": w_crumbs,
     "newsletter": w_newsletter, "comments": w_comments, "related": w_related,
-    "popular": w_popular, "today": w_today, "ad": w_ad,
+    "popular": w_popular, "today": w_today, "ad": w_ad, "kicker": w_kicker,
+    "headlines": w_headlines,
 }  # fmt: skip
 
 
 def head(x: Ctx, title: str, lang: str) -> str:
     """<head>: title, feed link, and whatever metadata this site's CMS emits."""
     s, p = x.site, x.plan
+    charset = '<meta charset="utf-8">'
+    if s.layout == "nested-table":
+        charset = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+    shown = s.title_fmt.format(title=title, sep=s.sep, name=s.name, NAME=s.name.upper())
     out = [
-        '<meta charset="utf-8">',
-        f"<title>{esc(title)}{esc(s.sep)}{esc(s.name)}</title>",
+        charset,
+        f"<title>{esc(shown)}</title>",
         f'<link rel="alternate" type="application/rss+xml" title="{esc(s.name)}" href="/feed.xml">',
     ]
     if p is None or s.meta == "none":
@@ -890,15 +1106,56 @@ def shell(x: Ctx, title: str, lang: str, content: str) -> str:
             f'<tr><td colspan="2" class="{c("footer")}"><font size="1">{year}</font></td></tr>\n'
             "</table>\n</body>\n</html>\n"
         )
-    items = "".join(f'<div class="{c("nav-item")}"><a href="{u}">{t}</a></div>' for u, t in nav)
+    if s.layout == "nested-table":
+        return top + legacy_body(x, content, aside, nav, year)
+    return top + divs_body(x, content, aside, nav, year)
+
+
+def divs_body(x: Ctx, content: str, aside: str, nav: list[tuple[str, str]], year: str) -> str:
+    """Div soup: header, columns of story and sidebar, footer. A bare site has no column
+    wrapper, no article box and a plain row of menu links."""
+    c, bare = x.c, x.site.layout == "bare-divs"
+    if bare:
+        items = " ".join(f'<a href="{u}">{t}</a>' for u, t in nav)
+    else:
+        items = "".join(f'<div class="{c("nav-item")}"><a href="{u}">{t}</a></div>' for u, t in nav)
+    main = content if bare else f'<div class="{c("article")}">\n{content}\n</div>'
+    columns = ("", "") if bare else (f'<div class="{c("columns")}">\n', "</div>\n")
+    about = "" if bare else ' <a href="/about.html">About</a>'
+    root = "" if bare else ' id="root"'
     return (
-        f'{top}<body>\n<div id="root" class="{c("page")}">\n<div class="{c("header")}">'
-        f'<div class="{c("logo")}"><a href="/">{esc(s.name)}</a></div>'
-        f'<div class="{c("nav")}">{items}</div></div>\n<div class="{c("columns")}">\n'
-        f'<div class="{c("main")}">\n<div class="{c("article")}">\n{content}\n</div>\n</div>\n'
-        f'<div class="{c("sidebar")}">\n{aside}\n</div>\n</div>\n'
-        f'<div class="{c("footer")}">{year} <a href="/about.html">About</a></div>\n</div>\n'
-        "</body>\n</html>\n"
+        f'<body>\n<div{root} class="{c("page")}">\n'
+        f'<div class="{c("header")}"><div class="{c("logo")}"><a href="/">{esc(x.site.name)}</a>'
+        f'</div><div class="{c("nav")}">{items}</div></div>\n{columns[0]}'
+        f'<div class="{c("main")}">\n{main}\n</div>\n'
+        f'<div class="{c("sidebar")}">\n{aside}\n</div>\n{columns[1]}'
+        f'<div class="{c("footer")}">{year}{about}</div>\n</div>\n</body>\n</html>\n'
+    )
+
+
+def legacy_body(x: Ctx, content: str, aside: str, nav: list[tuple[str, str]], year: str) -> str:
+    """A fixed-width page of nested tables: masthead, menu bar, a column of sections, and a
+    table holding the story cell beside a column of headlines."""
+    s, c = x.site, x.c
+    items = " | ".join(f'<a href="{u}">{t}</a>' for u, t in nav)
+    sections = "<br>".join(f'<a href="/">{name.capitalize()}</a>' for name in SECTIONS)
+    story = f'<td valign="top" class="{c("story")}">\n{content}\n</td>'
+    column = f'<td valign="top" width="200" class="{c("sidebar")}">\n{aside}\n</td>'
+    cells = f"{column}\n{story}" if s.side == "left" else f"{story}\n{column}"
+    return (
+        '<body bgcolor="#ffffff" leftmargin="0" topmargin="0">\n'
+        f'<table width="760" border="0" cellspacing="0" cellpadding="0" align="center"'
+        f' class="{c("page")}">\n'
+        f'<tr><td colspan="2" class="{c("masthead")}"><font face="Georgia" size="6"'
+        f' color="#003366"><b>{esc(s.name)}</b></font></td></tr>\n'
+        f'<tr><td colspan="2" bgcolor="#003366" class="{c("nav")}"><font face="Verdana"'
+        f' size="1" color="#ffffff">{items}</font></td></tr>\n'
+        f'<tr><td valign="top" width="120" bgcolor="#eeeeee" class="{c("sections")}">'
+        f'<font face="Verdana" size="1">{sections}</font></td>\n'
+        f'<td valign="top"><table width="100%" border="0" cellpadding="6"'
+        f' class="{c("content")}"><tr>\n{cells}\n</tr></table></td></tr>\n'
+        f'<tr><td colspan="2" align="center" class="{c("footer")}"><font size="1">{year} | '
+        '<a href="/about.html">About</a></font></td></tr>\n</table>\n</body>\n</html>\n'
     )
 
 
@@ -1001,7 +1258,8 @@ def build_web(
     pages = [p.page for p in plans]
     truth = json.dumps([asdict(p) for p in pages], ensure_ascii=False, indent=1)
     (root / "truth.json").write_text(truth + "\n", encoding="utf-8")
-    return Web(root, pages, {p.page.url: [b.text for b in p.blocks] for p in plans})
+    texts = {p.page.url: [b.text for b in p.blocks] for p in plans}
+    return Web(root, pages, texts, {p.page.url: [b.tag for b in p.blocks] for p in plans})
 
 
 def summary(web: Web) -> dict[str, Any]:

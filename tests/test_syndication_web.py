@@ -22,7 +22,17 @@ from xml.etree import ElementTree
 
 import pytest
 
-from bench.syndication_web import COPY_KINDS, DEV_SET, SITES, Web, WebPage, build_web
+from bench.syndication_web import (
+    COPY_KINDS,
+    DEV_SET,
+    LAYOUTS,
+    ORDERS,
+    SITES,
+    Web,
+    WebPage,
+    build_web,
+    sentences,
+)
 from tests.conftest import SitesServer
 
 WORD = re.compile(r"\w+")
@@ -74,7 +84,7 @@ def kinds(web: Web) -> Counter[str]:
 
 def test_small_web_counts(small: Web) -> None:
     count = kinds(small)
-    assert len({p.site for p in small.pages}) >= 12
+    assert len({p.site for p in small.pages}) >= 16
     assert count["original"] == 40
     assert count["followup"] >= 20 and count["short"] >= 20
     assert all(count[k] > 0 for k in COPY_KINDS)
@@ -164,8 +174,76 @@ def test_copy_kinds_do_what_they_say(name: str, request: pytest.FixtureRequest) 
         paras, source = texts[copy.url], texts[original.url]
         extra = [i for i in range(len(paras)) if paras[:i] + paras[i + 1 :] == source]
         assert extra and abs(extra[0] - len(source) // 2) <= 1
+        assert web.tags[copy.url][extra[0]] == "promo"
         added = paras[extra[0]]
         assert added.startswith("Also read: ") or NAMES[copy.site] in added
+
+
+@pytest.mark.parametrize("name", ["small", "real"])
+def test_wire_copies_open_with_an_agency_dateline(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    """The first paragraph gains "CITY[, date] (Agency) -|—|– "; Reuters copies may end with
+    a reporting line; nothing else changes."""
+    web: Web = request.getfixturevalue(name)
+    dateline = re.compile(r"[A-Z][A-Z ]+(, (\w+ \d{1,2}|\d{1,2} \w+))? \((\w+)\) ([-—–]) ")
+    styles, trailers = Counter[str](), 0
+    for original, copy in copies(web, "wire"):
+        paras, source = list(web.texts[copy.url]), web.texts[original.url]
+        if paras[-1].startswith("(Reporting by "):
+            assert re.search(r"\(Reuters\) ", paras[0])
+            paras.pop()
+            trailers += 1
+        m = dateline.match(paras[0])
+        assert m, paras[0][:80]
+        styles[m.group(4)] += 1
+        assert [paras[0][m.end() :], *paras[1:]] == source
+    assert set(styles) == {"-", "—", "–"} and trailers
+
+
+@pytest.mark.parametrize("name", ["small", "real"])
+def test_reflowed_copies_have_one_paragraph_per_sentence(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    web: Web = request.getfixturevalue(name)
+    for original, copy in copies(web, "reflowed"):
+        paras, source = web.texts[copy.url], web.texts[original.url]
+        assert len(paras) > len(source)
+        assert " ".join(paras) == " ".join(source)  # same words, same order
+        tags = web.tags[copy.url]
+        assert all(len(sentences(p)) == 1 for p, t in zip(paras, tags, strict=True) if t == "p")
+        assert tags.count("h") == web.tags[original.url].count("h")  # headlines kept whole
+
+
+def test_sentences_split_at_capitals_only() -> None:
+    assert sentences('He left. "Then," she said, "we wait." It was 3.5 km. ok.') == [
+        "He left.",
+        '"Then," she said, "we wait."',
+        "It was 3.5 km. ok.",
+    ]
+    assert sentences("No end") == ["No end"]
+
+
+@pytest.mark.parametrize("name", ["small", "real"])
+def test_captioned_copies_have_photo_captions_between_paragraphs(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    web: Web = request.getfixturevalue(name)
+    forms = Counter[str]()
+    for original, copy in copies(web, "captioned"):
+        tags, paras = web.tags[copy.url], web.texts[copy.url]
+        captions = [i for i, t in enumerate(tags) if t == "caption"]
+        assert 1 <= len(captions) <= 3 and 0 not in captions
+        assert [p for p, t in zip(paras, tags, strict=True) if t != "caption"] == web.texts[
+            original.url
+        ]
+        for i in captions:
+            forms["credit only" if paras[i].startswith("Photo: ") else "scene"] += 1
+            assert re.search(r"Photo: |[A-Z]+/[A-Z]", paras[i])
+        markup = page_html(web, copy.url)
+        if copy.layout == "semantic":
+            assert markup.count("<figcaption>") == len(captions)
+    assert set(forms) == {"credit only", "scene"}
 
 
 @pytest.mark.parametrize("name", ["small", "real"])
@@ -297,6 +375,32 @@ def test_truth_json_is_the_pages(small: Web) -> None:
     assert truth == [asdict(p) for p in small.pages]
 
 
+def test_truth_names_each_page_layout(small: Web) -> None:
+    layouts = {s.host: s.layout for s in SITES}
+    assert {p.layout for p in small.pages} == set(LAYOUTS)
+    assert all(p.layout == layouts[p.site] for p in small.pages)
+    for layout in LAYOUTS:  # several templates in every family
+        assert len({s.host for s in SITES if s.layout == layout}) >= 2
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_crawl_orders_put_their_group_first(small: Web, order: str) -> None:
+    urls = small.ordered_urls(order, 5)
+    pages = by_url(small)
+    assert sorted(urls) == sorted(pages)
+    assert urls == small.ordered_urls(order, 5) != small.ordered_urls(order, 6)
+    groups = [small.group(order, pages[u]) for u in urls]
+    assert groups == sorted(groups)  # the first group, then the rest
+    first = {pages[u].kind for u, g in zip(urls, groups, strict=True) if g == 0}
+    want = {
+        "random": set(),
+        "originals-first": {"original"},
+        "copies-first": set(COPY_KINDS),
+        "excerpts-first": {"excerpt"},
+    }
+    assert first == want[order]
+
+
 def test_article_urls_is_a_seeded_shuffle(small: Web) -> None:
     urls = small.article_urls(1)
     assert sorted(urls) == sorted(p.url for p in small.pages)
@@ -382,6 +486,46 @@ def test_templates_differ(small: Web) -> None:
     layouts = [" ".join(skeletons[s]) for s in sorted(skeletons)]
     assert any("article" in s for s in layouts) and any("table" in s for s in layouts)
     assert any("article" not in s and "table" not in s for s in layouts)
+
+
+def test_legacy_pages_nest_tables_beside_a_column_of_headlines(small: Web) -> None:
+    """Nested tables, the story cell and a column of dated or bulleted headlines in one
+    row (left or right of it), <font> and <br> markup; no divs and no metadata."""
+    sides = set()
+    for page in (p for p in small.pages if p.layout == "nested-table"):
+        markup = page_html(small, page.url)
+        assert "<div" not in markup and "<meta property" not in markup and "ld+json" not in markup
+        assert re.search(r"<table[^>]*>(?:(?!</table>).)*<table", markup, re.S)  # nested
+        row = re.search(r"<tr>\n(<td[^>]*>.*?)\n</tr></table>", markup, re.S)
+        assert row, page.url
+        cells = re.findall(r'<td valign="top"[^>]*class="([^"]+)"', row.group(1))
+        assert len(cells) >= 2 and any("sidebar" in c or "Sidebar" in c for c in cells)
+        sides.add("left" if "idebar" in cells[0] else "right")
+        assert markup.split("HEADLINES</b>")[1].split("</table>")[0].count("</a><br>") >= 3
+        assert "<font" in markup and "<br>" in markup
+        body = re.search(r'<font face="Verdana, Arial" size="2"[^>]*>(.*?)\n</font>', markup, re.S)
+        assert body and "</p>" not in body.group(1)  # <br><br> or unclosed <p>
+        assert "<h1" not in markup
+    assert sides == {"left", "right"}
+
+
+def test_bare_pages_have_no_metadata_and_put_the_site_name_first(small: Web) -> None:
+    semantic = ("<article", "<time", "<main", "<header", "<footer", "<nav", "<aside", "<h1")
+    forms = set()
+    for page in (p for p in small.pages if p.layout == "bare-divs"):
+        markup = page_html(small, page.url)
+        head = re.sub(r"<title>.*?</title>", "", markup.split("</head>")[0])
+        assert head.count("<meta") == 1 and head.count("<link") == 1  # charset, feed
+        assert "og:" not in markup and "ld+json" not in markup and "itemprop" not in markup
+        assert not any(tag in markup for tag in semantic)
+        name = NAMES[page.site]
+        title = html.unescape(re.search(r"<title>(.*?)</title>", markup).group(1))  # type: ignore[union-attr]
+        assert title.lower().startswith(name.lower()) and title.endswith(page.title)
+        forms.add(title[: len(name)])
+        shown = visible(markup.split("<body>")[1])
+        kicker = shown.index(name if name in shown.split(page.title)[0] else name.upper())
+        assert kicker < shown.index(page.title)
+    assert len(forms) >= 2  # the name as written, and in capitals
 
 
 def test_served_by_sample_server(small: Web) -> None:
