@@ -96,3 +96,15 @@ def test_mistakes_and_kills_lose_no_page_and_write_none_twice(seed, make_web, tm
     assert not lost and not twice
     assert set(written) == set(PAGES)
     assert not list(workdir.rglob("*.part"))
+    # Each mistake ends the way the README says, unless a kill came first.
+    expected = {
+        "none": {0},
+        "bad_lines": {0},
+        "unwritable": {3},
+        "overwrite": {0, 3},
+        "unknown_argument": {3},
+        "full_disk": {0, 8},
+    }
+    for outcome in outcomes:
+        mistake, _, code = outcome.removesuffix(" killed").partition(": exit ")
+        assert outcome.endswith(" killed") or int(code) in expected[mistake], outcome
