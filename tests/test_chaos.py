@@ -106,5 +106,5 @@ def test_mistakes_and_kills_lose_no_page_and_write_none_twice(seed, make_web, tm
         "full_disk": {0, 8},
     }
     for outcome in outcomes:
-        mistake, _, code = outcome.removesuffix(" killed").partition(": exit ")
-        assert outcome.endswith(" killed") or int(code) in expected[mistake], outcome
+        mistake, _, exit_code = outcome.removesuffix(" killed").partition(": exit ")
+        assert outcome.endswith(" killed") or int(exit_code) in expected[mistake], outcome
