@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from crawler.items import latest_revisions
 from crawler.state import StateLocked, StateStore, state_for
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def complete_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
 
 def repair(store: StateStore, run: dict[str, Any]) -> dict[str, Any]:
     """Make a killed run's output whole and forget the records it never wrote."""
-    delivered: set[str] = set()
+    found: list[dict[str, Any]] = []
     files = []
     for entry in json.loads(run["files"] or "[]"):
         final = Path(entry["path"])
@@ -119,19 +120,20 @@ def repair(store: StateStore, run: dict[str, Any]) -> dict[str, Any]:
         if not path.exists():
             continue
         records, end = complete_lines(path)
-        delivered.update(str(r["id"]) for r in records if "id" in r)
+        found += records
         if path == part:
             with part.open("r+b") as handle:
                 handle.truncate(end)
             publish(part, final, entry["append"])
         files.append({"path": str(final), "records": len(records)})
+    delivered = latest_revisions(found)
     with store.transaction():
         lost = store.undeliver(run["id"], delivered)
         store.update_run(run["id"], status="killed")
     report = {"run": run["id"], "files": files, "written": len(delivered), "redo": lost}
     logger.warning(
         "Run %s did not finish (killed?): kept %d records in %d files; %d records it did "
-        "not write will be written when their pages are fetched again",
+        "not write will be written again",
         run["id"],
         len(delivered),
         len(files),
