@@ -111,12 +111,14 @@ def profile_of(doc: str, record: Mapping[str, Any], size: int, seq: int = 0) -> 
         credits = json.loads(credits)
     credit_names = {name_key(c.get("publisher")) for c in credits}
     credit_urls = {canonical_url(c["original_url"]) for c in credits if c.get("original_url")}
-    url = record.get("canonical_url") or record.get("url")
+    url = record.get("canonical_url")  # canonical already (`crawler.urls.canonical_url`)
+    if not url and record.get("url"):
+        url = canonical_url(record["url"])
     return Profile(
         doc=doc,
         size=size,
         published=record.get("published"),
-        url=canonical_url(url) if url else None,
+        url=url or None,
         names=publisher_keys(record.get("site"), record.get("site_name")),
         credit_names=tuple(sorted(n for n in credit_names if len(n) >= MIN_NAME)),
         credit_urls=tuple(sorted(credit_urls)),
@@ -175,6 +177,9 @@ def choose(members: Sequence[Profile], shingles: Mapping[str, np.ndarray]) -> Ch
     `shingles` holds each member's shingle hashes (sorted, unique); a member without
     them is judged on its profile alone.
     """
+    if len(members) == 1:  # a story of one page (most of them)
+        (alone,) = members
+        return Choice(alone.doc, EARLIEST if published_span(alone.published) else COMPLETE)
     credited = credit_counts(members)
     ranked = sorted(members, key=lambda m: rank(m, credited[m.doc]))
     chosen = next(

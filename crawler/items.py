@@ -220,7 +220,7 @@ def record_digest(page_digest_: str, placement: Placement) -> str:
 
 def pack_page(fields_: dict[str, Any]) -> bytes:
     """A page's fields as the state keeps them (zlib-compressed JSON)."""
-    return zlib.compress(json.dumps(fields_, ensure_ascii=False).encode(), 6)
+    return zlib.compress(json.dumps(fields_, ensure_ascii=False).encode(), 3)
 
 
 def unpack_page(blob: bytes) -> dict[str, Any]:

@@ -11,11 +11,16 @@ original. Keys, under the prefix `P`:
   keys per page.
 - `P:q:<n>` hash: page number -> page id, 128 numbers per hash.
 - `P:s:<doc>` string: the page's shingle hashes, packed uint32.
-- `P:d:<doc>` hash: the page's number and its place in its cluster.
+- `P:d:<doc>` hash: the page's number, its place in its cluster (and the evidence of its
+  match), and its profile for the story rule (`crawler.best_page.Profile`).
 - `P:c:<cluster>` set: the cluster's pages, once it has more than its founder (a set per
   single-page story would cost ~230 bytes); `P:clusters` sorted set: clusters by the
-  number of the page that founded them (a cluster is named after its kept page).
-- `P:r:<doc>` hash: the record summary, the text zlib-compressed.
+  number of the page that founded them (a cluster is named after that page);
+  `P:k:<cluster>` hash: its article, why and version, once it has more than its founder
+  (until then the founder is the article, and why is in its `P:d:<doc>`).
+- `P:o` hash: the outbox, page -> the run to write its record.
+- `P:r:<doc>` hash: the page's record fields (`page`, zlib-compressed JSON) and their
+  digest (`pd`); the digest, revision and run of its last record committed.
 - `P:u:<digest of url>` string: a seen mark, expiring by itself (`mark_seen`'s `ttl`).
 - `P:st:<site>` hash: block key -> the tags (`page_tag`) of the site's pages that had it
   (site templates); `P:sb:<site>` hash: block key -> pages counted without their tag, by
@@ -155,8 +160,7 @@ for _, s in ipairs(order) do
 end
 if #out == 1 then  -- nothing earlier shares a band: the page founds its story now
   redis.call('ZADD', KEYS[4], seq, doc)
-  redis.call('HSET', KEYS[2], 'cluster', doc)
-  redis.call('HSET', p .. ':k:' .. doc, 'article', doc, 'why', ARGV[9], 'v', 1)
+  redis.call('HSET', KEYS[2], 'cluster', doc, 'why', ARGV[9])
   redis.call('HSET', KEYS[6], doc, ARGV[10])
   return {-1, doc, 'article', '', '', ''}
 end
@@ -190,7 +194,7 @@ for _, cluster in ipairs(order) do
   out[#out + 1] = redis.call('ZSCORE', p .. ':clusters', cluster) or '0'
   out[#out + 1] = k[3] or '0'
   out[#out + 1] = k[1] or cluster
-  out[#out + 1] = k[2] or ''
+  out[#out + 1] = k[2] or redis.call('HGET', p .. ':d:' .. cluster, 'why') or ''
   out[#out + 1] = #pages
   for _, page in ipairs(pages) do
     local d = redis.call('HMGET', p .. ':d:' .. page, 'seq', 'similarity', 'containment',
@@ -239,8 +243,7 @@ local survivor = ARGV[9]
 if #clusters == 0 then
   survivor = doc
   redis.call('ZADD', KEYS[2], seq, doc)
-  redis.call('HSET', KEYS[1], 'cluster', doc)
-  redis.call('HSET', p .. ':k:' .. doc, 'article', doc, 'why', ARGV[4], 'v', 1)
+  redis.call('HSET', KEYS[1], 'cluster', doc, 'why', ARGV[4])
 else
   local into = p .. ':c:' .. survivor
   if redis.call('EXISTS', into) == 0 then redis.call('SADD', into, survivor) end
@@ -301,7 +304,8 @@ local cluster, article, why = doc, doc, ''
 if m[1] then
   cluster = m[1]
   local k = redis.call('HMGET', p .. ':k:' .. cluster, 'article', 'why')
-  article, why = k[1] or cluster, k[2] or ''
+  article = k[1] or cluster
+  why = k[2] or redis.call('HGET', p .. ':d:' .. cluster, 'why') or ''
 end
 local kind, dup, s, c, method = 'article', '', '', '', ''
 if article ~= doc then
@@ -854,10 +858,12 @@ class RedisState:
             for cluster in clusters:
                 pipe.smembers(self._key("c", cluster))
                 pipe.hmget(self._key("k", cluster), ["article", "why"])
+                pipe.hget(self._key("d", cluster), "why")
             replies = iter(pipe.execute())
             groups = []
             for cluster in clusters:
-                members, (article, why) = next(replies), next(replies)
+                members, (article, why), founded = next(replies), next(replies), next(replies)
+                why = why or founded
                 if max(len(members), 1) >= min_size:
                     story = (text(article) if article else cluster, text(why) if why else None)
                     groups.append((cluster, sorted(text(m) for m in members) or [cluster], story))

@@ -582,12 +582,20 @@ class SQLiteState:
         )
         candidates = [(doc, int(rowid)) for doc, rowid, _ in rows]
         if not candidates:
-            why = page.why if page is not None else ""
-            plan = Settlement(doc_id, {}, doc_id, doc_id, why, None, {}, [doc_id], owner)
-            settled = self.settle(plan)
-            assert isinstance(settled, Member)
-            return Claim(int(seq), [], settled)
+            return Claim(int(seq), [], self._found(doc_id, page.why if page else "", owner))
         return Claim(int(seq), candidates)
+
+    def _found(self, doc_id: str, why: str, owner: str) -> Member:
+        """The page founds a story, of which it is the article."""
+        self.db.execute(
+            "INSERT INTO clusters (id, kept, seq, why) "
+            "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM clusters), ?)",
+            (doc_id, doc_id, why),
+        )
+        member = Member(doc_id, doc_id, "article")
+        self.join(member)
+        self._to_outbox([doc_id], owner)
+        return member
 
     def _keep_page(self, doc_id: str, page: PageEntry) -> None:
         self.db.execute(
@@ -662,34 +670,29 @@ class SQLiteState:
         if known is not None:
             return known
         if not plan.clusters:
+            return self._found(plan.doc, plan.why, plan.owner)
+        absorbed = [cluster for cluster in plan.clusters if cluster != plan.survivor]
+        if absorbed:
+            marks = ",".join("?" * len(absorbed))
             self.db.execute(
-                "INSERT INTO clusters (id, kept, seq, why) "
-                "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM clusters), ?)",
-                (plan.doc, plan.doc, plan.why),
+                f"UPDATE members SET cluster = ? WHERE cluster IN ({marks})",
+                [plan.survivor, *absorbed],
             )
-            self.join(Member(plan.doc, plan.doc, "article"))
-        else:
-            absorbed = [cluster for cluster in plan.clusters if cluster != plan.survivor]
-            if absorbed:
-                marks = ",".join("?" * len(absorbed))
-                self.db.execute(
-                    f"UPDATE members SET cluster = ? WHERE cluster IN ({marks})",
-                    [plan.survivor, *absorbed],
-                )
-                self.db.execute(f"DELETE FROM clusters WHERE id IN ({marks})", absorbed)
-            evidence = plan.evidence or Evidence(plan.doc, 0.0, 0.0, "story")
-            self.join(Member(plan.doc, plan.survivor, "copy", *evidence[1:]))
-            self.db.execute(
-                "UPDATE clusters SET kept = ?, why = ? WHERE id = ?",
-                (plan.article, plan.why, plan.survivor),
-            )
-        self.db.executemany(
-            "UPDATE members SET similarity = ?, containment = ?, method = ? WHERE doc = ?",
-            [(e.similarity, e.containment, e.method, doc) for doc, e in plan.evidence_of.items()],
+            self.db.execute(f"DELETE FROM clusters WHERE id IN ({marks})", absorbed)
+        evidence = plan.evidence or Evidence(plan.doc, 0.0, 0.0, "story")
+        relation = "article" if plan.article == plan.doc else "copy"
+        member = Member(plan.doc, plan.survivor, relation, *evidence[1:])
+        self.join(member)
+        self.db.execute(
+            "UPDATE clusters SET kept = ?, why = ? WHERE id = ?",
+            (plan.article, plan.why, plan.survivor),
         )
+        if plan.evidence_of:
+            self.db.executemany(
+                "UPDATE members SET similarity = ?, containment = ?, method = ? WHERE doc = ?",
+                [(e.similarity, e.containment, e.method, d) for d, e in plan.evidence_of.items()],
+            )
         self._to_outbox(plan.changed, plan.owner)
-        member = self.member(plan.doc)
-        assert member is not None
         return member
 
     def placement(self, doc_id: str) -> Placement:
