@@ -49,6 +49,11 @@ def story_records(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         }
 
 
+def story_clusters(store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
+    """`scrapy clusters`: one record per story of at least `min_size` pages."""
+    return story_records(store.cluster_rows(min_size))
+
+
 def story_articles(store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
     """Each story's article record, as the records of a crawl fold to it (the highest
     revision of each id)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
@@ -21,6 +21,8 @@ class StateExportCommand(ScrapyCommand):
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
     min_size = 1  # the default of --min-size
+    # What each command writes: one record per story of at least `min_size` pages.
+    records: Callable[[StateStore, int], Iterator[dict[str, Any]]]
 
     def syntax(self) -> str:
         return "[-o FILE] [--min-size N]"
@@ -35,9 +37,6 @@ class StateExportCommand(ScrapyCommand):
             metavar="N",
             help=f"only stories seen on at least N pages (default {self.min_size}; 1 for all)",
         )
-
-    def records(self, store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
-        raise NotImplementedError
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None

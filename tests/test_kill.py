@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.state import open_state
 from tests.conftest import (
     article_page,
     crawl_command,
@@ -106,12 +107,13 @@ def test_killed_runs_lose_nothing_and_write_nothing_twice(scenario, make_web, tm
 
 @pytest.mark.parametrize("kill_at", [1, 2])
 def test_a_kill_between_a_new_article_and_its_story_s_copies_loses_nothing(
-    kill_at, make_web, tmp_path
+    kill_at, make_web, tmp_path, state_url
 ):
     """The original arrives in a later run: its record, then the former article re-emitted
     as its copy. Killed after the first (1) or the second (2) record is committed and
     before it is written, the next run writes what is missing, from the state: the pages
-    are not fetched again (they may have left their feeds), and nothing is written twice."""
+    are not fetched again (they may have left their feeds), and nothing is written twice.
+    On SQLite and on Redis (one worker, with its own frontier)."""
     body = prose(77, paragraphs=8)
     server = make_web(
         {
@@ -127,6 +129,7 @@ def test_a_kill_between_a_new_article_and_its_story_s_copies_loses_nothing(
     workdir = tmp_path / "run"
 
     def crawl(page: str, **settings: str) -> int:
+        settings = {"STATE_URL": state_url, "FRONTIER_URL": "local", **settings}
         command, env = crawl_command(
             "urls",
             workdir,
@@ -164,8 +167,9 @@ def test_a_kill_between_a_new_article_and_its_story_s_copies_loses_nothing(
     assert stats["newsfold/articles"] == 1 and stats["downloader/response_count"] == 2
     assert stats.get("newsfold/rewritten/articles", 0) == (1 if kill_at == 1 else 0)
     assert stats["newsfold/rewritten/copies"] == 1
-    db = sqlite3.connect(workdir / "state.sqlite")
-    assert db.execute("SELECT COUNT(*) FROM outbox").fetchone() == (0,)
+    store = open_state(state_url)
+    assert store.outbox() == []
+    store.close()
 
 
 def test_a_killed_crawl_leaves_no_extraction_processes_behind(make_web, tmp_path):

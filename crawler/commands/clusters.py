@@ -8,19 +8,13 @@ state store named by `STATE_URL`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-from crawler.clusters import story_records
-from crawler.state import StateStore
+from crawler.clusters import story_clusters
 from crawler.state_export import StateExportCommand
 
 
 class Command(StateExportCommand):
     min_size = 2
+    records = staticmethod(story_clusters)
 
     def short_desc(self) -> str:
         return "Export story clusters (article, original, every copy) as JSON Lines"
-
-    def records(self, store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
-        return story_records(store.cluster_rows(min_size))
