@@ -59,7 +59,7 @@ class Profile:
     names: tuple[str, ...] = ()  # keys of its publisher's names (site name, host)
     credit_names: tuple[str, ...] = ()  # keys of the publishers its credit lines name
     credit_urls: tuple[str, ...] = ()  # canonical URLs its credit lines link to
-    seq: int = 0  # order of arrival: the last tie-break
+    seq: int = 0  # order of arrival in the index
     eligible: bool = True  # its whole record is in the state, so it can be the article
 
     def to_json(self) -> str:
@@ -165,10 +165,11 @@ def before(a: Profile, b: Profile) -> bool:
 
 
 def rank(member: Profile, credited: int) -> tuple[Any, ...]:
-    """Preference order: whole record kept, credited, earliest published, longest, first."""
+    """Preference order: whole record kept, credited, earliest published, longest, then
+    the lowest id: a fixed choice, so that the order pages arrive in never decides."""
     span = published_span(member.published)
     middle = (span[0] + (span[1] - span[0]) / 2).timestamp() if span else 0.0
-    return (not member.eligible, -credited, span is None, middle, -member.size, member.seq)
+    return (not member.eligible, -credited, span is None, middle, -member.size, member.doc)
 
 
 def choose(members: Sequence[Profile], shingles: Mapping[str, np.ndarray]) -> Choice:

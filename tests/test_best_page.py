@@ -83,12 +83,13 @@ def test_a_day_without_time_is_not_certainly_before_a_time_that_day():
     assert before(day, later) and not before(later, day)
 
 
-def test_undated_pages_keep_the_most_complete_text_then_the_first():
+def test_undated_pages_keep_the_most_complete_text_then_a_fixed_one():
     short, long_ = hashes((0, 440), (600, 630)), hashes((0, 500))  # an edited copy, and whole
     a, b = page("a", short, seq=1), page("b", long_, seq=2)
     assert pick((a, short), (b, long_)) == ("b", COMPLETE)
-    c = page("c", long_, seq=3)
-    assert pick((c, long_), (b, long_)) == ("b", COMPLETE)
+    for first, second in ((1, 2), (2, 1)):  # whichever came first: the lowest id
+        c, d = page("c", long_, seq=first), page("d", long_, seq=second)
+        assert pick((d, long_), (c, long_)) == ("c", COMPLETE)
 
 
 def test_an_excerpt_is_never_the_article_while_a_fuller_page_is_there():
