@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import reduce
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -75,11 +76,18 @@ class Profile:
         cannot be made the article (its whole record is not in the state)."""
         if not value:
             return cls(doc, 0, seq=seq, eligible=False)
-        size, published, url, names, credit_names, credit_urls, eligible = json.loads(value)
-        return cls(
-            doc, int(size), published, url, tuple(names), tuple(credit_names),
-            tuple(credit_urls), int(seq), bool(eligible),
-        )  # fmt: skip
+        size, published, url, names, credit_names, credit_urls, eligible = _fields(value)
+        return cls(doc, size, published, url, names, credit_names, credit_urls, seq, eligible)
+
+
+@lru_cache(maxsize=1 << 14)
+def _fields(value: str | bytes) -> tuple[Any, ...]:
+    """A stored profile's fields (a story's pages are read again at each of its decisions)."""
+    size, published, url, names, credit_names, credit_urls, eligible = json.loads(value)
+    return (
+        int(size), published, url, tuple(names), tuple(credit_names), tuple(credit_urls),
+        bool(eligible),
+    )  # fmt: skip
 
 
 class Choice(NamedTuple):
@@ -128,21 +136,25 @@ def profile_of(doc: str, record: Mapping[str, Any], size: int, seq: int = 0) -> 
 
 def credit_counts(members: Sequence[Profile]) -> dict[str, int]:
     """How many other pages of the story credit each page, by link or publisher name."""
-    counts = {}
+    by_url: dict[str, set[str]] = defaultdict(set)
+    by_name: dict[str, set[str]] = defaultdict(set)
     for member in members:
-        names = set(member.names)
-        count = 0
-        for other in members:
-            if other is member or other.doc == member.doc:
-                continue
-            if (member.url and member.url in other.credit_urls) or names.intersection(
-                other.credit_names
-            ):
-                count += 1
-        counts[member.doc] = count
-    return counts
+        if member.url:
+            by_url[member.url].add(member.doc)
+        for name in member.names:
+            by_name[name].add(member.doc)
+    crediting: dict[str, set[str]] = defaultdict(set)  # page -> the pages crediting it
+    for other in members:
+        found = [by_url.get(url, ()) for url in other.credit_urls]
+        found += [by_name.get(name, ()) for name in other.credit_names]
+        for docs in found:
+            for doc in docs:
+                if doc != other.doc:
+                    crediting[doc].add(other.doc)
+    return {member.doc: len(crediting[member.doc]) for member in members}
 
 
+@lru_cache(maxsize=1 << 14)
 def published_span(published: str | None) -> tuple[datetime, datetime] | None:
     """The earliest and latest moment a publication date can mean, in UTC."""
     if not published:
@@ -207,22 +219,25 @@ def lesser(
         return True
     if credited:
         return False
+    elsewhere: np.ndarray | None = None  # the rest of the story, made when first needed
     for other in others:
         theirs = shingles[other.doc]
         if not (1 - PADDING) * len(own) <= len(theirs) < len(own) or before(member, other):
             continue
         if shared(own, theirs) < NEARLY * len(theirs):
             continue
-        extra = np.setdiff1d(own, theirs, assume_unique=True)
-        rest = [shingles[m.doc] for m in others if m.doc != other.doc]
-        found = shared(extra, union(rest)) if rest else 0
-        if len(extra) <= PADDING * len(own) and found < ELSEWHERE * len(extra):
+        extra = np.setdiff1d(own, theirs, assume_unique=True)  # none of it in `other`
+        if elsewhere is None:
+            elsewhere = union(shingles[m.doc] for m in others)
+        if len(extra) <= PADDING * len(own) and shared(extra, elsewhere) < ELSEWHERE * len(extra):
             return True
     return False
 
 
 def union(sets: Iterable[np.ndarray]) -> np.ndarray:
-    return reduce(np.union1d, sets, np.zeros(0, dtype=np.uint32))
+    """The shingles of several pages together (sorted, unique): one sort of them all."""
+    found = list(sets)
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint32)
 
 
 def shared(a: np.ndarray, b: np.ndarray) -> int:

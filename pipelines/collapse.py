@@ -221,7 +221,9 @@ class Collapser:
         story as a whole when no single page is similar enough."""
         own = shingles.get(doc_id, np.zeros(0, dtype=np.uint32))
         others = {doc: stored for doc, stored in shingles.items() if doc != doc_id}
-        found = [self._judge(own, doc, stored) for doc, stored in others.items()]
+        found = [
+            self._judge(own, doc, stored, overlap(own, stored)) for doc, stored in others.items()
+        ]
         matched = [evidence for evidence in found if evidence is not None]
         if matched:
             return max(matched, key=lambda e: (e.similarity, e.containment))
@@ -240,9 +242,11 @@ class Collapser:
             member.method or "",
         )
 
-    def _judge(self, shingles: np.ndarray, doc: str, stored: np.ndarray) -> Evidence | None:
-        """The evidence that two texts are one story, or None."""
-        jaccard, contained = overlap(shingles, stored)
+    def _judge(
+        self, shingles: np.ndarray, doc: str, stored: np.ndarray, found: tuple[float, float]
+    ) -> Evidence | None:
+        """The evidence that two texts are one story (`found`: their `overlap`), or None."""
+        jaccard, contained = found
         if jaccard >= self.similarity:
             method = "jaccard"
         elif contained >= self.containment and min(len(stored), len(shingles)) >= self.min_shingles:
@@ -262,13 +266,13 @@ class Collapser:
             stored = snapshot.shingles.get(candidate)
             if stored is None:
                 continue
-            evidence = self._judge(shingles, candidate, stored)
+            both = overlap(shingles, stored)
+            evidence = self._judge(shingles, candidate, stored, both)
             if evidence is not None:
                 found[candidate] = evidence
             cluster = snapshot.clusters.get(candidate)
-            if cluster is not None and len(stored):
-                contained = overlap(shingles, stored)[1]
-                nearest[cluster] = max(nearest.get(cluster, 0.0), contained)
+            if cluster is not None:
+                nearest[cluster] = max(nearest.get(cluster, 0.0), both[1])
         matched = {snapshot.clusters[doc] for doc in found if doc in snapshot.clusters}
         for cluster, contained in nearest.items():
             if cluster in matched or contained < STORY_FLOOR:
