@@ -10,8 +10,9 @@ that is repaired by the next one (`crawler.runs.repair`).
 A record is committed to the state (its page marked seen) before it is written here, so
 a write that fails must not pass in silence: the first failed write (a full disk, a file
 system gone read-only) stops the run, later records of that file are not written, and the
-run repairs its own output when it closes, so the pages whose records did not reach a file
-are fetched again by the next run (`crawler.runs.Run.repair_own_output`; exit code 8).
+run repairs its own output when it closes: the records that did not reach a file go back
+to the state, which the next run writes them from (`crawler.runs.Run.repair_own_output`;
+exit code 8).
 Mistakes that can be seen before the run starts are refused then (`check_feeds`).
 """
 
@@ -173,8 +174,8 @@ class AtomicFileFeedStorage:
         if not self.run.output_failed(self.path, error):
             return
         logger.error(
-            "Cannot write %s (%s): stopping. Records that did not reach it are forgotten "
-            "when the run closes, so their pages are fetched again by the next run.",
+            "Cannot write %s (%s): stopping. Records that did not reach it go back to the "
+            "state when the run closes, and the next run writes them.",
             self.path,
             describe(error),
         )

@@ -6,8 +6,9 @@ up to `LOCK_WAIT`), then repairs what killed runs left behind, before it does an
 else. Output is written to `NAME.part` and renamed when complete (see
 `crawler.feedstorage`); a killed run leaves its `.part` files, and its records that never
 reached them are still marked written in the state. Repair keeps the complete lines of
-each `.part` file, adds them to its final name, and forgets the records that are not in
-it, so the next fetch of those pages writes them: every record is written exactly once.
+each `.part` file, adds them to its final name, and gives the records that are not in it
+back to the state (by id and revision), which writes them again: every record is
+written exactly once.
 A run whose output could not be written (a full disk) repairs itself the same way when
 it closes. No step ever replaces a file that holds records: publishing joins the new
 lines to what the final file already holds.
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from crawler.items import latest_revisions
 from crawler.state import StateLocked, StateStore, state_for
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ class Run:
             )
 
     def repair_own_output(self) -> dict[str, Any] | None:
-        """After a failed write: keep what reached the files, forget the rest, as the
+        """After a failed write: keep what reached the files, give back the rest, as the
         next run would after a kill. None when that too fails (the disk is still full):
         the run then stays `running`, and the next run repairs it."""
         try:
@@ -167,8 +169,8 @@ def complete_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
 
 
 def repair(store: StateStore, run: dict[str, Any], status: str = "killed") -> dict[str, Any]:
-    """Make a killed run's output whole and forget the records it never wrote."""
-    delivered: set[str] = set()
+    """Make a killed run's output whole and give back the records it never wrote."""
+    found: list[dict[str, Any]] = []
     files = []
     for entry in json.loads(run["files"] or "[]"):
         final = Path(entry["path"])
@@ -177,20 +179,21 @@ def repair(store: StateStore, run: dict[str, Any], status: str = "killed") -> di
         if not path.exists():
             continue
         records, end = complete_lines(path)
-        delivered.update(str(r["id"]) for r in records if "id" in r)
+        found += records
         if path == part:
             with part.open("r+b") as handle:
                 handle.truncate(end)
             publish(part, final)
         if records:
             files.append({"path": str(final), "records": len(records)})
+    delivered = latest_revisions(found)
     with store.transaction():
         lost = store.undeliver(run["id"], delivered)
         store.update_run(run["id"], status=status)
     report = {"run": run["id"], "files": files, "written": len(delivered), "redo": lost}
     logger.warning(
         "Run %s did not finish (%s): kept %d records in %d files; %d records it did "
-        "not write will be written when their pages are fetched again",
+        "not write will be written again",
         run["id"],
         "its output failed" if status == "failed" else "killed?",
         len(delivered),

@@ -12,7 +12,15 @@ from crawler.exitcodes import FAILED_TO_START, OUTPUT_FAILED
 from crawler.feedstorage import AtomicFileFeedStorage
 from crawler.runs import begin
 from crawler.state import SQLiteState
-from tests.conftest import article_page, crawl_command, prose, read_jsonl, rss_feed, story_web
+from tests.conftest import (
+    article_page,
+    crawl_command,
+    fold,
+    prose,
+    read_jsonl,
+    rss_feed,
+    story_web,
+)
 
 
 def test_output_appears_under_its_name_only_when_complete(tmp_path):
@@ -57,7 +65,12 @@ PAGES = {f"http://news.test/story-{n}.html" for n in range(STORIES)} | {
 
 
 def _urls(*files: Path) -> list[str]:
-    return [r["url"] for path in files if path.exists() for r in read_jsonl(path)]
+    """The pages of the records in `files`, folded (each id's latest revision); no record
+    (an id at a revision) may be there twice."""
+    records = [r for path in files if path.exists() for r in read_jsonl(path)]
+    written = [(r["id"], r["revision"]) for r in records]
+    assert len(written) == len(set(written)), "a record written twice"
+    return [r["url"] for r in fold(records)]
 
 
 @pytest.mark.parametrize("where", ["/proc/newsfold.jsonl", "a-file.txt/out.jsonl"])
@@ -97,7 +110,7 @@ def test_a_disk_that_fills_up_stops_the_run_and_the_next_run_writes_the_rest(
     )
     assert full.returncode == OUTPUT_FAILED, full.log
     out = tmp_path / "run" / "out.jsonl"
-    assert len(_urls(out)) == 3  # the torn fourth line is cut off
+    assert len(read_jsonl(out)) == 3  # the torn fourth line is cut off
     assert out.read_bytes().endswith(b"}\n")
     assert full.log.count("Cannot write") == 1 and "Traceback" not in full.log
     (path,) = (tmp_path / "run").glob("manifest-*.json")  # next to its output

@@ -11,6 +11,7 @@ from tests.conftest import (
     SAMPLE_SITES,
     article_page,
     crawl_command,
+    fold,
     prose,
     read_jsonl,
     rss_feed,
@@ -42,9 +43,15 @@ def test_a_second_run_finds_copies_through_the_persisted_index(sample_server, cr
         state="../state.sqlite",
     )
     assert second.returncode == 0, second.log[-2000:]
-    assert second.articles == []
     assert {c["duplicate_of"] for c in second.copies} == {first.articles[0]["id"]}
     assert {c["method"] for c in second.copies} == {"jaccard", "containment"}
+    # The copies credit the original: its record is written again with the new reason.
+    (again,) = second.articles
+    assert again["id"] == first.articles[0]["id"] and again["revision"] == 2
+    assert (first.articles[0]["why"], again["why"]) == (
+        "earliest published",
+        "credited by other pages",
+    )
 
 
 def test_default_feeds_write_articles_and_copies_apart(sample_server, crawl):
@@ -58,9 +65,12 @@ def test_default_feeds_write_articles_and_copies_apart(sample_server, crawl):
     copies = [
         read_jsonl(result.workdir / "output" / n) for n in result.files if n.startswith("copies-")
     ]
-    assert [len(a) for a in articles] == [1]
-    assert [len(c) for c in copies] == [2]
-    assert all("text" not in c for c in copies[0])
+    assert len(articles) == len(copies) == 1
+    current = fold(articles[0] + copies[0])  # whichever page came first, read both files
+    assert sorted(r["kind"] for r in current) == ["article", "copy", "copy"]
+    assert next(r for r in current if r["kind"] == "article")["url"] == ORIGIN
+    assert all(r["kind"] == "article" for r in articles[0])
+    assert all("text" not in c and c["kind"] == "copy" for c in copies[0])
     assert json.dumps(articles[0][0], ensure_ascii=False).count("\\u") == 0  # UTF-8, not escapes
 
 

@@ -19,7 +19,7 @@ def test_sample_rss_rdf_and_atom_feeds(sample_server, crawl):
     result = crawl("feeds", args={"feeds": feeds}, proxy=sample_server.address)
     assert result.returncode == 0, result.log[-2000:]
     by_site: dict[str, int] = {}
-    for record in result.records:
+    for record in result.current:
         by_site[record["site"]] = by_site.get(record["site"], 0) + 1
     assert by_site == {"africawire.test": 4, "libyaobserver.test": 4, "maghrebpost.test": 3}
     assert len(result.copies) == 2
