@@ -11,6 +11,17 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from crawler.config import (
+    Age,
+    AutoOrInteger,
+    Integer,
+    Kind,
+    Number,
+    Url,
+    check_settings,
+    setting_kinds,
+)
+from crawler.feedstorage import check_feeds
 from crawler.frontier import frontier_url
 
 # newsfold's own settings, documented in the README.
@@ -43,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "SEEN_EXPIRE_AFTER": "90d",
     # One run at a time per state: a second run waits this many seconds for the lock.
     "LOCK_WAIT": 60,
+    # Runs whose own output files and manifests are kept (the newest); 0 keeps them all.
+    "KEEP_RUNS": 0,
     # Politeness: the longest Retry-After and robots.txt Crawl-delay honoured (seconds).
     "RETRY_AFTER_MAX": 120,
     "ROBOTS_MAX_CRAWL_DELAY": 60,
@@ -54,6 +67,33 @@ DEFAULTS: dict[str, Any] = {
     "FRONTIER_IDLE_EXIT": 30,
     "REDIS_RETRY_FOR": 60,
 }
+
+# How newsfold's settings are checked when a crawl starts (`crawler.config`), so that a
+# wrong value stops the run at once with the setting's name (exit code 3) instead of
+# failing mid-run or being misread. A setting not listed here is checked by the type of
+# its default: True/False, a whole number >= 0 or a number >= 0.
+CHECKS: dict[str, Kind] = {
+    "STATE_URL": Url(
+        ("sqlite", "redis", "rediss"), ("",), "sqlite:///PATH or redis://HOST:PORT/DB"
+    ),
+    "DEDUP_NUM_PERM": Integer(2),
+    "DEDUP_LSH_THRESHOLD": Number(0, 1),
+    "DEDUP_LEAD_THRESHOLD": Number(0, 1),
+    "DEDUP_SIMILARITY": Number(0, 1),
+    "DEDUP_CONTAINMENT": Number(0, 1),
+    "MAX_LINKED_FRACTION": Number(0, 1),
+    "EXTRACT_WORKERS": AutoOrInteger(),
+    "TEMPLATE_MIN_PAGES": Integer(1),
+    "REVISIT_AFTER": Age(),
+    "SEEN_EXPIRE_AFTER": Age(),
+    "LOCK_WAIT": Number(0, unit="seconds"),
+    "RETRY_AFTER_MAX": Number(0, unit="seconds"),
+    "ROBOTS_MAX_CRAWL_DELAY": Number(0, unit="seconds"),
+    "FRONTIER_URL": Url(("redis", "rediss", "unix"), ("", "local"), "redis://HOST:PORT/DB"),
+    "FRONTIER_IDLE_EXIT": Number(0, unit="seconds"),
+    "REDIS_RETRY_FOR": Number(0, unit="seconds"),
+}
+SETTING_KINDS = setting_kinds(DEFAULTS, CHECKS)
 
 PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
@@ -86,6 +126,8 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,
     "FEED_EXPORT_ENCODING": "utf-8",
+    # A run with nothing new leaves no empty file behind.
+    "FEED_STORE_EMPTY": False,
     "LOG_FORMATTER": "crawler.logformatter.NewsLogFormatter",
     # Only the web: no local files, FTP, S3 or data: URLs from a feed's links.
     "DOWNLOAD_HANDLERS": {"file": None, "ftp": None, "s3": None, "data": None},
@@ -106,11 +148,13 @@ class Newsfold:
     def update_settings(self, settings: BaseSettings) -> None:
         for name, value in {**DEFAULTS, **SCRAPY_DEFAULTS}.items():
             settings.set(name, value, priority="addon")
+        check_settings(settings, SETTING_KINDS)
         contact = settings.get("NEWSFOLD_CONTACT")
         agent = USER_AGENT.format(contact=f"; {contact}" if contact else "")
         settings.set("USER_AGENT", agent, priority="addon")
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="addon")
+        check_feeds(settings.getdict("FEEDS"))
         settings["ITEM_PIPELINES"].update(PIPELINES)
         settings["EXTENSIONS"].update(
             {
@@ -133,7 +177,9 @@ class Newsfold:
         )
         # Redis: stop with exit code 7 when it stays unreachable; a redis:// frontier makes
         # the crawl one worker of many (crawler.scheduler), on scrapy-redis's scheduler.
-        settings["EXTENSIONS"].update({"crawler.extensions.outage.RedisOutage": 0})
+        # Built before the manifest, which begins the run in the state: a frontier that
+        # cannot be reached at start fails the start before a run is registered.
+        settings["EXTENSIONS"].update({"crawler.extensions.outage.RedisOutage": -1})
         if frontier_url(settings) is not None:
             settings.set("SCHEDULER", "crawler.scheduler.FrontierScheduler", priority="addon")
             settings.set("SCHEDULER_PERSIST", True, priority="addon")

@@ -1,22 +1,20 @@
-"""Stories as clusters: the kept text, the original, and every place the story appeared.
+"""Stories read back from the state: the syndication picture, and the current articles.
 
-The collapse stage keeps one article per story and writes copies as it meets them; this
-module reads the clusters back from the state store as one record per story, for
-`scrapy clusters`. The original is chosen when the cluster is read, from everything known
-by then: the page the others credit or link to, else the earliest published, else the
-first fetched. So a copy crawled first never passes for the original once the real one
-has been seen, and nothing already written has to be written again.
+The collapse keeps each story (cluster) with its article, chosen by the one rule of
+`crawler.best_page` whenever the story changes, and why. `scrapy clusters` tells every
+place a story appeared; `scrapy stories` writes each story's article as its records
+fold to. Both read the choice the state keeps, so they agree with the records.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from itertools import groupby
 from typing import Any
 
-from crawler.urls import canonical_url
-from pipelines.normalise import fold
+from crawler.items import Placement, build_record
+from crawler.state import StateStore
 
 MEMBER_KEYS = (
     "id",
@@ -32,59 +30,38 @@ MEMBER_KEYS = (
 
 
 def story_records(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """One record per cluster from the state's cluster rows (grouped by cluster)."""
+    """One record per story from the state's cluster rows (grouped by cluster)."""
     for cluster, group in groupby(rows, key=lambda row: row["cluster"]):
         members = list(group)
-        kept = next((m for m in members if m["id"] == m["kept"]), members[0])
-        original, reason = choose_original(members)
+        article = next((m for m in members if m["relation"] == "article"), members[0])
         yield {
             "cluster_id": cluster,
             "size": len(members),
-            "title": kept["title"],
-            "text": kept["text"],
-            "kept": kept["id"],
+            "title": article["title"],
+            "text": article["text"],
+            "kept": article["id"],
             "original": {
-                "id": original["id"],
-                "url": original["url"],
-                "site": original["site"],
-                "published": original["published"],
-                "why": reason,
+                "id": article["id"],
+                **{key: article[key] for key in ("url", "site", "published")},
+                "why": article["why"],
             },
             "members": [{key: member[key] for key in MEMBER_KEYS} for member in members],
         }
 
 
-def choose_original(members: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
-    """The page the story started on, and why it is taken for it."""
-    credited = {member["id"]: credit_count(member, members) for member in members}
-    best = max(credited.values())
-    if best > 0:
-        leader = min((m for m in members if credited[m["id"]] == best), key=_age)
-        return leader, f"credited by {best} other page{'s' if best > 1 else ''}"
-    dated = [m for m in members if m["published"]]
-    if dated:
-        return min(dated, key=_age), "earliest published"
-    return min(members, key=_age), "first fetched"
+def story_clusters(store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
+    """`scrapy clusters`: one record per story of at least `min_size` pages."""
+    return story_records(store.cluster_rows(min_size))
 
 
-def credit_count(member: dict[str, Any], members: list[dict[str, Any]]) -> int:
-    """How many other pages credit this one by link or name."""
-    url = canonical_url(member["url"])
-    names = {fold(name) for name in (member["site_name"], member["site"]) if name}
-    names |= {fold(str(member["site"]).split(".")[0])} if member["site"] else set()
-    count = 0
-    for other in members:
-        if other is member:
+def story_articles(store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
+    """Each story's article record, as the records of a crawl fold to it (the highest
+    revision of each id)."""
+    for row in store.cluster_rows(min_size):
+        if row["relation"] != "article" or not row["url"]:
             continue
-        for credit in json.loads(other["credits"] or "[]"):
-            linked = credit.get("original_url")
-            if (linked and canonical_url(linked) == url) or fold(
-                credit.get("publisher") or ""
-            ) in names - {""}:
-                count += 1
-                break
-    return count
-
-
-def _age(member: dict[str, Any]) -> tuple[str, str]:
-    return (str(member["published"] or "9999"), str(member["fetched_at"] or ""))
+        written = store.document(row["id"]) or {}
+        placement = Placement(
+            "article", row["cluster"], why=row["why"], revision=int(written.get("revision") or 1)
+        )
+        yield asdict(build_record(row, placement))

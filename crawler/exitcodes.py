@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+OUTPUT_FAILED_STAT = "newsfold/output_failed"  # files that could not be written
+
 OK = 0
 FAILED_TO_START = 3  # bad arguments or sources file, state that cannot be opened
 TOO_MANY_ERRORS = 4  # failed requests or logged errors above MAX_ERROR_RATIO of requests
 NOTHING_FOUND = 5  # no feed, sitemap or start page led to a single article page
 LOCKED = 6  # another run held the state for longer than LOCK_WAIT
 STATE_UNREACHABLE = 7  # Redis (state or frontier) unreachable for longer than REDIS_RETRY_FOR
+OUTPUT_FAILED = 8  # an output file could not be written: the run stopped, its pages are redone
 
 DESCRIPTIONS = {
     OK: "success",
@@ -23,6 +26,7 @@ DESCRIPTIONS = {
     NOTHING_FOUND: "no source yielded an article page",
     LOCKED: "another run holds the state (LOCK_WAIT expired)",
     STATE_UNREACHABLE: "Redis unreachable for longer than REDIS_RETRY_FOR",
+    OUTPUT_FAILED: "an output file could not be written (see the manifest's output_errors)",
 }
 
 
@@ -34,6 +38,8 @@ def exit_code(stats: dict[str, Any], bootstrap_failed: bool, max_error_ratio: fl
         return LOCKED
     if bootstrap_failed or "start_time" not in stats:
         return FAILED_TO_START
+    if stats.get(OUTPUT_FAILED_STAT):
+        return OUTPUT_FAILED
     requests = stats.get("downloader/request_count", 0)
     # A failed request is counted by the spider and usually logged by Scrapy as well.
     failed = sum(count for name, count in stats.items() if name.startswith("newsfold/errors/"))

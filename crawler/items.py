@@ -1,14 +1,22 @@
 """Items: what a spider fetched (`Page`) and the two records newsfold writes.
 
 Spiders yield `Page`; the pipelines fill in `Page.doc` and the collapse decision, and the
-store pipeline turns each page into exactly one `Article` or `Copy`, the only items that
-reach the feed exports. Keeping the output records free of working fields means the feed
-exporters write them as they are, with no field lists to keep in sync.
+store pipeline turns each page into an `Article` or `Copy`, the only items that reach the
+feed exports. Keeping the output records free of working fields means the feed exporters
+write them as they are, with no field lists to keep in sync.
+
+A record is a page's own fields (`page_fields`, kept whole in the state) and its place in
+its story (`Placement`: article or copy, of which story, copying which article). When the
+story changes, the page's record is written again with the same `id` and a higher
+`revision`, built the same way (`build_record`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+import zlib
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -65,7 +73,7 @@ class Match:
     duplicate_of: str
     similarity: float
     containment: float
-    method: str  # "jaccard" or "containment"
+    method: str  # "jaccard", "containment" or "story"
 
 
 @dataclass
@@ -84,6 +92,10 @@ class Page:
     site: str | None = None
     match: Match | None = None
     requested: list[str] = field(default_factory=list)  # URLs it answers, after redirects
+    # Pages whose records the collapse decision changed, the story's article first (this
+    # page among them); empty when no decision was made (duplicate collapse off).
+    changed: list[str] = field(default_factory=list)
+    story: str | None = None  # the story's id (`cluster_id`), once the collapse decided
 
 
 @dataclass
@@ -107,12 +119,16 @@ class Article:
     text: str
     credits: list[dict[str, Any]]
     fetched_at: str
+    kind: str = "article"
+    cluster_id: str = ""
     duplicate_of: None = None
+    why: str | None = None
+    revision: int = 1
 
 
 @dataclass
 class Copy:
-    """A republished copy of an article already written: where else the story appeared."""
+    """Where else a story appeared: a page of it that is not its article."""
 
     id: str
     url: str
@@ -120,7 +136,128 @@ class Copy:
     title: str | None
     published: str | None
     fetched_at: str
-    duplicate_of: str
-    similarity: float
-    containment: float
-    method: str
+    kind: str = "copy"
+    cluster_id: str = ""
+    duplicate_of: str = ""
+    similarity: float = 0.0
+    containment: float = 0.0
+    method: str = ""
+    revision: int = 1
+
+
+# A page's own fields: an article record without its place in the story.
+PAGE_FIELDS = tuple(
+    f.name
+    for f in fields(Article)
+    if f.name not in {"kind", "cluster_id", "duplicate_of", "why", "revision"}
+)
+
+
+@dataclass
+class Placement:
+    """A page's place in its story, as the state has it when its record is written."""
+
+    kind: str  # "article" or "copy"
+    cluster_id: str
+    duplicate_of: str | None = None  # the story's article, for a copy
+    similarity: float | None = None
+    containment: float | None = None
+    method: str | None = None
+    why: str | None = None  # why the story's article is the one, for an article
+    revision: int = 1
+
+    def key(self) -> str:
+        """What the placement says, revision aside (floats as the state stores them)."""
+        evidence = (
+            [
+                repr(float(self.similarity or 0)),
+                repr(float(self.containment or 0)),
+                self.method or "",
+            ]
+            if self.kind == "copy"
+            else ["", "", ""]
+        )
+        article = self.duplicate_of or "" if self.kind == "copy" else ""
+        why = self.why or "" if self.kind == "article" else ""
+        return "\n".join([self.kind, self.cluster_id, article, *evidence, why])
+
+
+def page_fields(page: Page) -> dict[str, Any]:
+    """A cleaned page's own record fields (what an article record says of it)."""
+    doc = page.doc or Document()
+    assert page.id and page.canonical_url and page.site, "a record needs a cleaned page"
+    return {
+        "id": page.id,
+        "url": page.url,
+        "canonical_url": page.canonical_url,
+        "site": page.site,
+        "title": doc.title,
+        "authors": doc.authors,
+        "published": doc.published,
+        "published_source": doc.published_source,
+        "modified": doc.modified,
+        "modified_source": doc.modified_source,
+        "language": doc.language,
+        "site_name": doc.site_name,
+        "description": doc.description,
+        "tags": doc.tags,
+        "text": doc.text,
+        "credits": [asdict(credit) for credit in doc.credits],
+        "fetched_at": page.fetched_at,
+    }
+
+
+def page_digest(fields_: dict[str, Any]) -> str:
+    """What a page says, fetch time aside: equal digests mean the same page fields."""
+    content = {k: v for k, v in fields_.items() if k != "fetched_at"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def record_digest(page_digest_: str, placement: Placement) -> str:
+    """What a record says, fetch time and revision aside: the page and its placement."""
+    return hashlib.sha1(f"{page_digest_}\n{placement.key()}".encode()).hexdigest()
+
+
+def pack_page(fields_: dict[str, Any]) -> bytes:
+    """A page's fields as the state keeps them (zlib-compressed JSON)."""
+    return zlib.compress(json.dumps(fields_, ensure_ascii=False).encode(), 3)
+
+
+def unpack_page(blob: bytes) -> dict[str, Any]:
+    return dict(json.loads(zlib.decompress(blob)))
+
+
+def build_record(fields_: dict[str, Any], placement: Placement) -> Article | Copy:
+    """The record of a page in its place: an article with its text, or a copy."""
+    if placement.kind == "article":
+        own: dict[str, Any] = {name: fields_.get(name) for name in PAGE_FIELDS}
+        return Article(
+            **own,
+            cluster_id=placement.cluster_id,
+            why=placement.why,
+            revision=placement.revision,
+        )
+    return Copy(
+        id=fields_["id"],
+        url=fields_["url"],
+        site=fields_["site"],
+        title=fields_.get("title"),
+        published=fields_.get("published"),
+        fetched_at=fields_["fetched_at"],
+        cluster_id=placement.cluster_id,
+        duplicate_of=placement.duplicate_of or "",
+        similarity=float(placement.similarity or 0),
+        containment=float(placement.containment or 0),
+        method=placement.method or "",
+        revision=placement.revision,
+    )
+
+
+def latest_revisions(records: list[dict[str, Any]]) -> dict[str, int]:
+    """Each id's highest revision among records (0 for records written before revisions)."""
+    latest: dict[str, int] = {}
+    for record in records:
+        if "id" in record:
+            doc, revision = str(record["id"]), int(record.get("revision") or 0)
+            latest[doc] = max(revision, latest.get(doc, 0))
+    return latest

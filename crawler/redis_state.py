@@ -11,11 +11,16 @@ original. Keys, under the prefix `P`:
   keys per page.
 - `P:q:<n>` hash: page number -> page id, 128 numbers per hash.
 - `P:s:<doc>` string: the page's shingle hashes, packed uint32.
-- `P:d:<doc>` hash: the page's number and its place in its cluster.
+- `P:d:<doc>` hash: the page's number, its place in its cluster (and the evidence of its
+  match), and its profile for the story rule (`crawler.best_page.Profile`).
 - `P:c:<cluster>` set: the cluster's pages, once it has more than its founder (a set per
   single-page story would cost ~230 bytes); `P:clusters` sorted set: clusters by the
-  number of the page that founded them (a cluster is named after its kept page).
-- `P:r:<doc>` hash: the record summary, the text zlib-compressed.
+  number of the page that founded them (a cluster is named after that page);
+  `P:k:<cluster>` hash: its article, why and version, once it has more than its founder
+  (until then the founder is the article, and why is in its `P:d:<doc>`).
+- `P:o` hash: the outbox, page -> the run to write its record.
+- `P:r:<doc>` hash: the page's record fields (`page`, zlib-compressed JSON) and their
+  digest (`pd`); the digest, revision and run of its last record committed.
 - `P:u:<digest of url>` string: a seen mark, expiring by itself (`mark_seen`'s `ttl`).
 - `P:st:<site>` hash: block key -> the tags (`page_tag`) of the site's pages that had it
   (site templates); `P:sb:<site>` hash: block key -> pages counted without their tag, by
@@ -40,13 +45,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import socket
 import threading
+import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -54,20 +61,38 @@ import redis
 from redis.client import Pipeline
 from redis.commands.core import Script
 
-from crawler.redisconn import redis_client
+from crawler.best_page import Profile
+from crawler.items import Placement, pack_page, page_digest, unpack_page
+from crawler.redisconn import OutageRetry, is_unreachable, redacted, redis_client
 from crawler.state import (
-    MEMBER_FIELDS,
-    PAGE_FIELDS,
+    EVIDENCE_FIELDS,
+    NEW_STATE,
     RECORD_FIELDS,
     RUN_FIELDS,
     Claim,
+    Emission,
     Evidence,
     Member,
+    PageEntry,
+    Settlement,
+    Snapshot,
     StateError,
+    StateMissing,
+    Story,
+    StoryPage,
+    legacy_fields,
+    legacy_profile,
     page_tag,
     retagged,
+    story_row,
     tag_blocks,
+    undelivered,
 )
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "newsfold"
 # ~39 bands a page over 2^16 hashes stays under Redis's `hash-max-listpack-entries` (128)
@@ -78,18 +103,25 @@ DEFAULT_BUCKETS = 1 << 16
 CLUSTER_PAGE = 500  # clusters read per round trip by `cluster_rows`
 FLOATS = {"similarity", "containment"}
 
-# KEYS: meta, P:d:<doc>, P:s:<doc>, P:clusters; ARGV: prefix, doc, shingles, band keys (8
-# bytes each), buckets. A band key's bucket is its low 32 bits modulo `buckets`. A page
-# decided before, or now for want of candidates, answers {-1, its member fields}; else
-# {seq, then seq, shared bands, doc of each earlier page}.
+# KEYS: meta, P:d:<doc>, P:s:<doc>, P:clusters, P:r:<doc>, P:o; ARGV: prefix, doc, shingles,
+# band keys (8 bytes each), buckets, profile, page fields (packed, or ''), their digest,
+# why the page would be its story's article, owner (run). A band key's bucket is its low 32
+# bits modulo `buckets`. The page's profile and fields are kept first. A page decided
+# before, or now for want of candidates, answers {-1, its member fields} and goes to the
+# outbox; else {seq, then seq, shared bands, doc of each earlier page}.
 CLAIM = """
 local p, doc, bands, buckets = ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
-local known = redis.call('HMGET', KEYS[2], 'cluster', 'relation', 'similarity', 'containment',
-  'method', 'seq')
+redis.call('HSET', KEYS[2], 'profile', ARGV[6])
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[5], 'page', ARGV[7], 'pd', ARGV[8]) end
+local known = redis.call('HMGET', KEYS[2], 'cluster', 'similarity', 'containment', 'method',
+  'seq')
 if known[1] then
-  return {-1, known[1], known[2], known[3] or '', known[4] or '', known[5] or ''}
+  local article = redis.call('HGET', p .. ':k:' .. known[1], 'article') or known[1]
+  if ARGV[7] ~= '' then redis.call('HSET', KEYS[6], doc, ARGV[10]) end
+  return {-1, known[1], article == doc and 'article' or 'copy', known[2] or '', known[3] or '',
+    known[4] or ''}
 end
-local seq = tonumber(known[6])
+local seq = tonumber(known[5])
 if seq and redis.call('HEXISTS', KEYS[2], 'abandoned') == 1 then
   -- Claimed by a worker that never settled it: later pages went on without it, so it is
   -- numbered anew, after them, and sees them.
@@ -136,79 +168,174 @@ for _, s in ipairs(order) do
 end
 if #out == 1 then  -- nothing earlier shares a band: the page founds its story now
   redis.call('ZADD', KEYS[4], seq, doc)
-  redis.call('HSET', KEYS[2], 'cluster', doc, 'relation', 'kept')
-  return {-1, doc, 'kept', '', '', ''}
+  redis.call('HSET', KEYS[2], 'cluster', doc, 'why', ARGV[9])
+  redis.call('HSET', KEYS[6], doc, ARGV[10])
+  return {-1, doc, 'article', '', '', ''}
 end
 return out
 """
 
-# KEYS: P:d:<doc>, P:clusters; ARGV: prefix, doc, similarity, containment, method,
-# abandoned pages (joined by newlines), matched pages... Pages another worker claimed but
-# never settled are marked abandoned when given up on, so no one waits for them again.
+# Read-only. ARGV: prefix, pages. For each page: its story or '', and 'p' when it is
+# claimed but not decided (nor given up on); then each story: founder number, version,
+# article, why, its pages (number, evidence, profile, shingles); then the shingles of
+# the asked pages that are in no story.
+SNAPSHOT = """
+local p = ARGV[1]
+local out, stories, order, loose = {#ARGV - 1}, {}, {}, {}
+for i = 2, #ARGV do
+  local state = redis.call('HMGET', p .. ':d:' .. ARGV[i], 'cluster', 'seq', 'abandoned')
+  out[#out + 1] = ARGV[i]
+  out[#out + 1] = state[1] or ''
+  out[#out + 1] = (not state[1] and state[2] and not state[3]) and 'p' or ''
+  if state[1] then
+    if not stories[state[1]] then stories[state[1]] = true; order[#order + 1] = state[1] end
+  else
+    loose[#loose + 1] = ARGV[i]
+  end
+end
+out[#out + 1] = #order
+for _, cluster in ipairs(order) do
+  local k = redis.call('HMGET', p .. ':k:' .. cluster, 'article', 'why', 'v')
+  local pages = redis.call('SMEMBERS', p .. ':c:' .. cluster)
+  if #pages == 0 then pages = {cluster} end
+  out[#out + 1] = cluster
+  out[#out + 1] = redis.call('ZSCORE', p .. ':clusters', cluster) or '0'
+  out[#out + 1] = k[3] or '0'
+  out[#out + 1] = k[1] or cluster
+  out[#out + 1] = k[2] or redis.call('HGET', p .. ':d:' .. cluster, 'why') or ''
+  out[#out + 1] = #pages
+  for _, page in ipairs(pages) do
+    local d = redis.call('HMGET', p .. ':d:' .. page, 'seq', 'similarity', 'containment',
+      'method', 'profile')
+    out[#out + 1] = page
+    for j = 1, 5 do out[#out + 1] = d[j] or '' end
+    out[#out + 1] = redis.call('GET', p .. ':s:' .. page) or ''
+  end
+end
+for _, page in ipairs(loose) do
+  out[#out + 1] = redis.call('GET', p .. ':s:' .. page) or ''
+end
+return out
+"""
+
+# KEYS: P:d:<doc>, P:clusters, P:o; ARGV: prefix, doc, article, why, similarity,
+# containment, method, abandoned pages, survivor, stories read ("cluster\\tversion" lines),
+# evidence set anew ("page\\tsimilarity\\tcontainment\\tmethod" lines), changed pages,
+# owner; lists joined by newlines. Pages another worker claimed but never settled are
+# marked abandoned when given up on, so no one waits for them again. A story changed since
+# it was read (its version, or merged away) answers {'stale'} and nothing is written.
 SETTLE = """
 local p, doc = ARGV[1], ARGV[2]
-for page in string.gmatch(ARGV[6], '[^\\n]+') do
+for page in string.gmatch(ARGV[8], '[^\\n]+') do
   local key = p .. ':d:' .. page
   if redis.call('HEXISTS', key, 'cluster') == 0 then redis.call('HSET', key, 'abandoned', 1) end
 end
-local fields = {'cluster', 'relation', 'similarity', 'containment', 'method'}
-local known = redis.call('HMGET', KEYS[1], unpack(fields))
-if known[1] then
-  return {'member', known[1], known[2], known[3] or '', known[4] or '', known[5] or ''}
+local function member(cluster)
+  local d = redis.call('HMGET', KEYS[1], 'similarity', 'containment', 'method')
+  local article = redis.call('HGET', p .. ':k:' .. cluster, 'article') or cluster
+  return {'member', cluster, article == doc and 'article' or 'copy', d[1] or '', d[2] or '',
+    d[3] or ''}
 end
+local known = redis.call('HGET', KEYS[1], 'cluster')
+if known then return member(known) end
 local seq = redis.call('HGET', KEYS[1], 'seq')
 if not seq then return redis.error_reply('newsfold: settle before claim') end
+local clusters = {}
+for cluster, version in string.gmatch(ARGV[10], '([^\\t\\n]+)\\t([^\\n]+)') do
+  if not redis.call('ZSCORE', KEYS[2], cluster) then return {'stale'} end
+  if (redis.call('HGET', p .. ':k:' .. cluster, 'v') or '0') ~= version then return {'stale'} end
+  clusters[#clusters + 1] = cluster
+end
 redis.call('HDEL', KEYS[1], 'abandoned')
-local pending, clusters, listed = {}, {}, {}
-for i = 7, #ARGV do
-  local key = p .. ':d:' .. ARGV[i]
-  local state = redis.call('HMGET', key, 'cluster', 'seq', 'abandoned')
-  local cluster = state[1]
-  if cluster then
-    if not listed[cluster] then listed[cluster] = true; clusters[#clusters + 1] = cluster end
-  elseif state[2] and not state[3] then
-    pending[#pending + 1] = ARGV[i]
-  end
-end
-if #pending > 0 then
-  table.insert(pending, 1, 'pending')
-  return pending
-end
+local survivor = ARGV[9]
 if #clusters == 0 then
+  survivor = doc
   redis.call('ZADD', KEYS[2], seq, doc)
-  redis.call('HSET', KEYS[1], 'cluster', doc, 'relation', 'kept')
-  return {'member', doc, 'kept', '', '', ''}
-end
-local survivor, oldest = nil, nil
-for _, cluster in ipairs(clusters) do
-  local score = tonumber(redis.call('ZSCORE', KEYS[2], cluster))
-  if oldest == nil or score < oldest then survivor, oldest = cluster, score end
-end
-local into = p .. ':c:' .. survivor
-if redis.call('EXISTS', into) == 0 then redis.call('SADD', into, survivor) end
-for _, cluster in ipairs(clusters) do
-  if cluster ~= survivor then
-    local from = p .. ':c:' .. cluster
-    local pages = redis.call('SMEMBERS', from)
-    if #pages == 0 then pages = {cluster} end
-    for _, page in ipairs(pages) do
-      local key = p .. ':d:' .. page
-      if redis.call('HGET', key, 'relation') == 'kept' then
-        redis.call('HSET', key, 'relation', 'article')
+  redis.call('HSET', KEYS[1], 'cluster', doc, 'why', ARGV[4])
+else
+  local into = p .. ':c:' .. survivor
+  if redis.call('EXISTS', into) == 0 then redis.call('SADD', into, survivor) end
+  for _, cluster in ipairs(clusters) do
+    if cluster ~= survivor then
+      local from = p .. ':c:' .. cluster
+      local pages = redis.call('SMEMBERS', from)
+      if #pages == 0 then pages = {cluster} end
+      for _, page in ipairs(pages) do
+        redis.call('HSET', p .. ':d:' .. page, 'cluster', survivor)
       end
-      redis.call('HSET', key, 'cluster', survivor)
+      for i = 1, #pages, 1000 do  -- unpack has a stack limit: big clusters go in slices
+        redis.call('SADD', into, unpack(pages, i, math.min(i + 999, #pages)))
+      end
+      redis.call('DEL', from, p .. ':k:' .. cluster)
+      redis.call('ZREM', KEYS[2], cluster)
     end
-    for i = 1, #pages, 1000 do  -- unpack has a stack limit: big clusters go in slices
-      redis.call('SADD', into, unpack(pages, i, math.min(i + 999, #pages)))
-    end
-    redis.call('DEL', from)
-    redis.call('ZREM', KEYS[2], cluster)
+  end
+  redis.call('SADD', into, doc)
+  redis.call('HSET', KEYS[1], 'cluster', survivor, 'similarity', ARGV[5], 'containment', ARGV[6],
+    'method', ARGV[7])
+  redis.call('HSET', p .. ':k:' .. survivor, 'article', ARGV[3], 'why', ARGV[4])
+  redis.call('HINCRBY', p .. ':k:' .. survivor, 'v', 1)
+end
+local f = '([^\\t\\n]+)'
+for page, s, c, m in string.gmatch(ARGV[11], f .. '\\t' .. f .. '\\t' .. f .. '\\t' .. f) do
+  redis.call('HSET', p .. ':d:' .. page, 'similarity', s, 'containment', c, 'method', m)
+end
+for page in string.gmatch(ARGV[12], '[^\\n]+') do redis.call('HSET', KEYS[3], page, ARGV[13]) end
+return member(survivor)
+"""
+
+# KEYS: P:d:<doc>, P:r:<doc>, P:o; ARGV: prefix, doc, run, own ('1' or ''), page fields
+# (packed, or '' to use those kept) and their digest, seen mark value, its expiry (ms, or
+# ''), a token of this call, again ('1': only a page written before), then the digests of
+# the URLs to mark seen. Commits the page's
+# current record unless the last one committed says the same ({0}; {-1} when no fields are
+# kept), and takes the page out of the outbox; answers {revision, kind, story, article,
+# similarity, containment, method, why, page fields (unless own)}. The digest is
+# `crawler.items.record_digest`.
+EMIT = """
+local p, doc, run = ARGV[1], ARGV[2], ARGV[3]
+if ARGV[10] ~= '' and redis.call('HEXISTS', KEYS[2], 'kind') == 0 then return {0} end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], 'page', ARGV[5], 'pd', ARGV[6]) end
+for i = 11, #ARGV do
+  local key = p .. ':u:' .. ARGV[i]
+  if ARGV[8] == '' then
+    redis.call('SET', key, ARGV[7])
+  else
+    redis.call('SET', key, ARGV[7], 'PXAT', ARGV[8])
   end
 end
-redis.call('SADD', into, doc)
-redis.call('HSET', KEYS[1], 'cluster', survivor, 'relation', 'copy',
-  'similarity', ARGV[3], 'containment', ARGV[4], 'method', ARGV[5])
-return {'member', survivor, 'copy', ARGV[3], ARGV[4], ARGV[5]}
+redis.call('HDEL', KEYS[3], doc)
+local kept = redis.call('HMGET', KEYS[2], 'pd', 'digest', 'run')
+if not kept[1] then return {-1} end
+local m = redis.call('HMGET', KEYS[1], 'cluster', 'similarity', 'containment', 'method')
+local cluster, article, why = doc, doc, ''
+if m[1] then
+  cluster = m[1]
+  local k = redis.call('HMGET', p .. ':k:' .. cluster, 'article', 'why')
+  article = k[1] or cluster
+  why = k[2] or redis.call('HGET', p .. ':d:' .. cluster, 'why') or ''
+end
+local kind, dup, s, c, method = 'article', '', '', '', ''
+if article ~= doc then
+  kind, dup, s, c, method = 'copy', article, m[2] or '0.0', m[3] or '0.0', m[4] or ''
+  why = ''
+end
+local digest = redis.sha1hex(table.concat({kept[1], kind, cluster, dup, s, c, method, why}, '\\n'))
+local revision
+if kept[2] == digest then
+  -- The same record: unchanged, unless this very call committed it and its answer was
+  -- lost on the way (the client sends a command again after a dropped connection).
+  if redis.call('HGET', KEYS[2], 'token') ~= ARGV[9] then return {0} end
+  revision = tonumber(redis.call('HGET', KEYS[2], 'revision'))
+else
+  revision = redis.call('HINCRBY', KEYS[2], 'revision', 1)
+end
+redis.call('HSET', KEYS[2], 'digest', digest, 'run', run, 'kind', kind, 'token', ARGV[9])
+if kept[3] and kept[3] ~= run then redis.call('HDEL', p .. ':rd:' .. kept[3], doc) end
+if run ~= '' then redis.call('HSETNX', p .. ':rd:' .. run, doc, '') end
+local fields = ''
+if ARGV[4] == '' then fields = redis.call('HGET', KEYS[2], 'page') end
+return {revision, kind, cluster, dup, s, c, method, why, fields}
 """
 
 # KEYS: P:r:<doc>; ARGV: prefix, doc, run, field, value, field, value...
@@ -247,6 +374,19 @@ def raw(value: bytes | str) -> bytes:
     return value if isinstance(value, bytes) else value.encode()
 
 
+def _why(client: redis.Redis, error: redis.RedisError) -> str:
+    """A Redis error in words, with the retry window when Redis could not be reached."""
+    retry = client.get_connection_kwargs().get("retry")
+    if is_unreachable(error) and isinstance(retry, OutageRetry):
+        return f"unreachable for REDIS_RETRY_FOR={retry.outage.retry_for:g} s ({error})"
+    return str(error)
+
+
+def unpack_shingles(value: bytes | str) -> np.ndarray:
+    """Shingle hashes as stored: packed little-endian uint32."""
+    return np.frombuffer(raw(value), dtype="<u4").astype(np.uint32)
+
+
 def url_digest(url: str) -> bytes:
     """A seen mark's key part: 16 bytes whatever the URL's length."""
     return hashlib.blake2b(url.encode(), digest_size=16).digest()
@@ -257,16 +397,33 @@ class RedisState:
 
     concurrent = True  # safe to call from several threads at once (see `db`)
 
-    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX, buckets: int = 0):
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str = DEFAULT_PREFIX,
+        buckets: int = 0,
+        create: bool = True,
+        where: str = "",
+    ):
+        """`create`: make the state when there is none under `prefix` (a crawl), else
+        `StateMissing`; `where` names the server in messages."""
         self.prefix = prefix
         self._pool = client.connection_pool
         self._local = threading.local()  # each thread's client and open transaction
         self._clients: list[redis.Redis] = []
+        where = f"{where or 'Redis'} (prefix {prefix!r})"
         try:
             client.ping()
         except redis.RedisError as error:
-            raise StateError(f"cannot open state on Redis: {error}") from error
+            raise StateError(f"cannot open state on {where}: {_why(client, error)}") from error
         meta = self._key("meta")
+        if not client.exists(meta):
+            if not create:
+                raise StateMissing(
+                    f"no state on {where}: nothing has been crawled with this STATE_URL "
+                    "(a crawl creates it; check the URL and its ?prefix=)"
+                )
+            logger.info(NEW_STATE, where)
         client.hsetnx(meta, "buckets", buckets or DEFAULT_BUCKETS)
         stored = int(client.hget(meta, "buckets") or 0)
         if buckets and buckets != stored:
@@ -274,24 +431,51 @@ class RedisState:
                 f"the duplicate index under {prefix!r} has {stored} band buckets, not {buckets}"
             )
         self.buckets = stored
+        if client.hsetnx(meta, "stories", 1) and client.hexists(meta, "seq"):
+            self._upgrade(client)
         self._claim = client.register_script(CLAIM)
+        self._snapshot = client.register_script(SNAPSHOT)
         self._settle = client.register_script(SETTLE)
+        self._emit = client.register_script(EMIT)
         self._record = client.register_script(RECORD)
         self._mark_seen = client.register_script(MARK_SEEN)
 
+    def _upgrade(self, client: redis.Redis) -> None:
+        """A state of an earlier version, opened for the first time: the pages it wrote as
+        articles before another story absorbed theirs go to the outbox, to be written
+        again as copies (once: `P:meta` remembers it)."""
+        keys = client.scan_iter(match=f"{self.prefix}:d:*", count=1000)
+        while batch := [key for _, key in zip(range(1000), keys, strict=False)]:
+            pipe = client.pipeline(transaction=False)
+            for key in batch:
+                pipe.hget(key, "relation")
+            absorbed = [
+                raw(key)[len(self.prefix) + 3 :].decode()
+                for key, relation in zip(batch, pipe.execute(), strict=True)
+                if relation == b"article"
+            ]
+            if absorbed:
+                client.hset(self._key("o"), mapping=dict.fromkeys(absorbed, ""))
+
     @classmethod
-    def from_url(cls, url: str) -> RedisState:
-        """`redis://host:port/db?prefix=P&buckets=N`; other query options go to redis-py."""
+    def from_url(
+        cls, url: str, settings: BaseSettings | None = None, create: bool = True
+    ) -> RedisState:
+        """`redis://host:port/db?prefix=P&buckets=N`; other query options go to redis-py.
+
+        `settings` give `REDIS_RETRY_FOR`, how long Redis may be unreachable, also while
+        the state is opened; `create` as in `__init__`.
+        """
         parts = urlsplit(url)
         options = dict(parse_qsl(parts.query))
         prefix = options.pop("prefix", DEFAULT_PREFIX)
-        buckets = int(options.pop("buckets", 0))
-        plain = urlunsplit(parts._replace(query=urlencode(options)))
         try:
-            client = redis_client(plain)
+            buckets = int(options.pop("buckets", 0))
+            plain = urlunsplit(parts._replace(query=urlencode(options)))
+            client = redis_client(plain, settings)
         except ValueError as error:
-            raise StateError(f"cannot open state {url}: {error}") from error
-        return cls(client, prefix, buckets)
+            raise StateError(f"cannot open state {redacted(url)}: {error}") from error
+        return cls(client, prefix, buckets, create, redacted(plain))
 
     @property
     def db(self) -> redis.Redis:
@@ -393,16 +577,37 @@ class RedisState:
                 f"not {wanted}; use a new prefix or the settings it was built with"
             )
 
-    def claim(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> Claim:
+    def claim(
+        self,
+        doc_id: str,
+        band_keys: Sequence[int],
+        shingles: np.ndarray,
+        page: PageEntry | None = None,
+        owner: str = "",
+    ) -> Claim:
         bands = np.array(list(dict.fromkeys(band_keys)), dtype="<i8").tobytes()
+        entry = page or PageEntry(None, None, Profile(doc_id, len(shingles)).to_json(), "")
         reply = self._claim(
             keys=[
                 self._key("meta"),
                 self._key("d", doc_id),
                 self._key("s", doc_id),
                 self._key("clusters"),
+                self._key("r", doc_id),
+                self._key("o"),
             ],
-            args=[self.prefix, doc_id, shingles.astype("<u4").tobytes(), bands, self.buckets],
+            args=[
+                self.prefix,
+                doc_id,
+                shingles.astype("<u4").tobytes(),
+                bands,
+                self.buckets,
+                entry.profile,
+                entry.blob or b"",
+                entry.digest or "",
+                entry.why,
+                owner,
+            ],
             client=self._reader(),
         )
         if int(reply[0]) < 0:
@@ -418,31 +623,155 @@ class RedisState:
             return {}
         values = self._reader().mget([self._key("s", doc) for doc in doc_ids])
         return {
-            doc: np.frombuffer(raw(value), dtype="<u4").astype(np.uint32)
+            doc: unpack_shingles(value)
             for doc, value in zip(doc_ids, values, strict=True)
             if value is not None
         }
 
-    def settle(
-        self,
-        doc_id: str,
-        matched: Sequence[str],
-        best: Evidence | None,
-        abandoned: Sequence[str] = (),
-    ) -> Member | list[str]:
-        evidence = ["", "", ""] if best is None else [
-            repr(best.similarity), repr(best.containment), best.method
+    def snapshot(self, doc_ids: Sequence[str]) -> Snapshot:
+        """One read-only script: the stories of the pages, consistent at one moment."""
+        reply = iter(self._snapshot(keys=[], args=[self.prefix, *doc_ids], client=self._reader()))
+        clusters: dict[str, str] = {}
+        pending, loose = [], []
+        for _ in range(int(next(reply))):
+            doc, cluster, state = text(next(reply)), text(next(reply)), text(next(reply))
+            if cluster:
+                clusters[doc] = cluster
+            else:
+                loose.append(doc)
+                if state == "p":
+                    pending.append(doc)
+        stories: dict[str, Story] = {}
+        found: dict[str, np.ndarray] = {}
+        legacy: list[tuple[Story, str, int, int]] = []
+        for _ in range(int(next(reply))):
+            cluster, seq, version = text(next(reply)), int(float(next(reply))), int(next(reply))
+            article, why, size = text(next(reply)), text(next(reply)), int(next(reply))
+            story = Story(cluster, seq, version, article, why or None, [])
+            stories[cluster] = story
+            for _ in range(size):
+                doc, number = text(next(reply)), int(next(reply) or 0)
+                similarity, containment, method = (text(next(reply)) for _ in range(3))
+                profile, hashes = next(reply), next(reply)
+                found[doc] = unpack_shingles(hashes)
+                evidence = (
+                    Evidence(doc, float(similarity), float(containment), method) if method else None
+                )
+                if profile:
+                    story.pages.append(StoryPage(Profile.from_json(doc, profile, number), evidence))
+                else:
+                    story.pages.append(StoryPage(Profile(doc, 0, seq=number), evidence))
+                    legacy.append((story, doc, len(found[doc]), number))
+        for doc in loose:
+            hashes = next(reply)
+            if hashes:
+                found[doc] = unpack_shingles(hashes)
+        for story, doc, length, number in legacy:  # states of earlier versions
+            for page in story.pages:
+                if page.profile.doc == doc:
+                    page.profile = legacy_profile(doc, self.document(doc), length, number)
+        for story in stories.values():
+            story.pages.sort(key=lambda page: page.profile.seq)
+        return Snapshot(clusters, pending, stories, found)
+
+    def settle(self, plan: Settlement, abandoned: Sequence[str] = ()) -> Member | list[str] | None:
+        evidence = ["", "", ""] if plan.evidence is None else [
+            repr(plan.evidence.similarity), repr(plan.evidence.containment), plan.evidence.method
         ]  # fmt: skip
+        evidence_of = "\n".join(
+            f"{doc}\t{e.similarity!r}\t{e.containment!r}\t{e.method}"
+            for doc, e in plan.evidence_of.items()
+        )
         reply = self._settle(
-            keys=[self._key("d", doc_id), self._key("clusters")],
-            args=[self.prefix, doc_id, *evidence, "\n".join(abandoned), *matched],
+            keys=[self._key("d", plan.doc), self._key("clusters"), self._key("o")],
+            args=[
+                self.prefix,
+                plan.doc,
+                plan.article,
+                plan.why,
+                *evidence,
+                "\n".join(abandoned),
+                plan.survivor,
+                "\n".join(f"{cluster}\t{version}" for cluster, version in plan.clusters.items()),
+                evidence_of,
+                "\n".join(plan.changed),
+                plan.owner,
+            ],
             client=self._reader(),
         )
-        if text(reply[0]) == "pending":
-            return [text(doc) for doc in reply[1:]]
-        member = self._member(doc_id, reply[1:])
+        if text(reply[0]) == "stale":
+            return None
+        member = self._member(plan.doc, reply[1:])
         assert member is not None
         return member
+
+    def emit(
+        self,
+        doc_id: str,
+        run: str,
+        page: PageEntry | None = None,
+        urls: Sequence[str] = (),
+        at: float = 0.0,
+        ttl: float | None = None,
+        own: bool = False,
+        again: bool = False,
+    ) -> Emission | None:
+        expires = "" if ttl is None else str(math.ceil((at + ttl) * 1000))
+        blob, digest = (page.blob or b"", page.digest or "") if page is not None else (b"", "")
+        for attempt in range(2):
+            reply = self._emit(
+                keys=[self._key("d", doc_id), self._key("r", doc_id), self._key("o")],
+                args=[
+                    self.prefix,
+                    doc_id,
+                    run,
+                    "1" if own else "",
+                    blob,
+                    digest,
+                    f"{at!r}\t{run}\t{doc_id}",
+                    expires,
+                    uuid.uuid4().hex,
+                    "1" if again else "",
+                    *(url_digest(url) for url in urls),
+                ],
+                client=self._reader(),
+            )
+            if int(reply[0]) == 0:
+                return None
+            if int(reply[0]) > 0:
+                break
+            # No fields kept: a page of an earlier version, whose summary row has them.
+            row = self.document(doc_id)
+            if attempt or row is None or not row.get("url"):
+                return None
+            fields = legacy_fields(row)
+            blob, digest = pack_page(fields), page_digest(fields)
+        revision, kind, cluster, article, similarity, containment, method, why, packed = (
+            text(value) if n < 8 else raw(value) for n, value in enumerate(reply)
+        )
+        placement = Placement(
+            str(kind),
+            str(cluster),
+            str(article) or None,
+            float(similarity) if similarity else None,
+            float(containment) if containment else None,
+            str(method) or None,
+            str(why) or None,
+            int(revision),
+        )
+        return Emission(placement, unpack_page(cast(bytes, packed)) if packed else None)
+
+    def outbox(self, skip_runs: Sequence[str] = ()) -> list[str]:
+        entries = self._reader().hgetall(self._key("o"))
+        skip = set(skip_runs)
+        return sorted(text(doc) for doc, run in entries.items() if text(run) not in skip)
+
+    def page(self, doc_id: str) -> dict[str, Any] | None:
+        blob = self._reader().hget(self._key("r", doc_id), "page")
+        if blob is not None:
+            return unpack_page(raw(blob))
+        row = self.document(doc_id)
+        return legacy_fields(row) if row is not None and row.get("url") else None
 
     def record(self, record: dict[str, Any]) -> None:
         run = record.get("run") or ""
@@ -475,6 +804,8 @@ class RedisState:
                 document[name] = zlib.decompress(value).decode()
             elif name in FLOATS:
                 document[name] = float(value)
+            elif name == "revision":
+                document[name] = int(value)
             else:
                 document[name] = value.decode()
         return document
@@ -512,8 +843,12 @@ class RedisState:
             self._writer().hset(self._key("st", site), items=items)
 
     def member(self, doc_id: str) -> Member | None:
-        values = self._reader().hmget(self._key("d", doc_id), list(MEMBER_FIELDS[1:]))
-        return self._member(doc_id, values)
+        values = self._reader().hmget(self._key("d", doc_id), ["cluster", *EVIDENCE_FIELDS])
+        if values[0] is None:
+            return None
+        article = self.kept(text(values[0]))
+        relation = "article" if article == doc_id else "copy"
+        return self._member(doc_id, [values[0], relation, *values[1:]])
 
     @staticmethod
     def _member(doc_id: str, values: Sequence[Any]) -> Member | None:
@@ -541,13 +876,14 @@ class RedisState:
         }
 
     def kept(self, cluster: str) -> str:
-        """A cluster is named after its kept page, and a merge keeps the survivor's."""
-        return cluster
+        """A story is named after its first page, its article's name is kept with it (and
+        a story of an earlier version kept its first page)."""
+        article = self._reader().hget(self._key("k", cluster), "article")
+        return text(article) if article is not None else cluster
 
     def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]:
         """Every member of every cluster of at least `min_size` pages, oldest cluster first."""
         db = self._reader()
-        names = ["cluster", "kept", "id", "relation", "similarity", "containment", "method"]
         after = "-inf"  # by founder number, which a concurrent merge cannot shift
         while True:
             page: list[tuple[bytes, float]] = db.zrangebyscore(  # type: ignore[assignment]
@@ -560,36 +896,36 @@ class RedisState:
             pipe = db.pipeline(transaction=False)
             for cluster in clusters:
                 pipe.smembers(self._key("c", cluster))
-            groups = [
-                (cluster, sorted(text(m) for m in members) or [cluster])
-                for cluster, members in zip(clusters, pipe.execute(), strict=True)
-                if max(len(members), 1) >= min_size
-            ]
-            for cluster, members in groups:
+                pipe.hmget(self._key("k", cluster), ["article", "why"])
+                pipe.hget(self._key("d", cluster), "why")
+            replies = iter(pipe.execute())
+            groups = []
+            for cluster in clusters:
+                members, (article, why), founded = next(replies), next(replies), next(replies)
+                why = why or founded
+                if max(len(members), 1) >= min_size:
+                    story = (text(article) if article else cluster, text(why) if why else None)
+                    groups.append((cluster, sorted(text(m) for m in members) or [cluster], story))
+            for cluster, members, (article, why) in groups:
                 for doc in members:
-                    pipe.hmget(self._key("d", doc), list(MEMBER_FIELDS[1:]))
+                    pipe.hmget(self._key("d", doc), list(EVIDENCE_FIELDS))
                     pipe.hgetall(self._key("r", doc))
                 replies = iter(pipe.execute())
                 for doc in members:
-                    member = self._member(doc, next(replies)) or Member(doc, cluster, "copy")
-                    fields = next(replies)
-                    document = self._document(doc, fields) if fields else {}
-                    yield dict(
-                        zip(
-                            [*names, *PAGE_FIELDS],
-                            [
-                                cluster,
-                                cluster,
-                                doc,
-                                member.relation,
-                                member.similarity,
-                                member.containment,
-                                member.method,
-                                *(document.get(name) for name in PAGE_FIELDS),
-                            ],
-                            strict=True,
-                        )
+                    similarity, containment, method = next(replies)
+                    row = {text(k): raw(v) for k, v in next(replies).items()}
+                    fields: dict[str, Any] | None
+                    if "page" in row:
+                        fields = unpack_page(row["page"])
+                    else:
+                        document = self._document(doc, row) if row else None
+                        fields = legacy_fields(document) if document else None
+                    evidence = (
+                        float(similarity) if similarity else None,
+                        float(containment) if containment else None,
+                        text(method) if method else None,
                     )
+                    yield story_row(cluster, article, why, doc, evidence, fields)
 
     def seen(self, url: str) -> tuple[float, str | None] | None:
         value = self._reader().get(self._key("u").encode() + b":" + url_digest(url))
@@ -660,22 +996,24 @@ class RedisState:
                 found.append(run)
         return found
 
-    def undeliver(self, run_id: str, delivered: set[str]) -> int:
-        """Forget that a run wrote the records missing from its output, so they are redone.
-
-        Their digests are cleared and the seen marks the run made for them are deleted;
-        cluster membership stays, so they fold the same way.
-        """
+    def undeliver(self, run_id: str, delivered: Mapping[str, int]) -> int:
         written = self._reader().hgetall(self._key("rd", run_id))
-        lost = {text(doc): raw(marks) for doc, marks in written.items()}
-        lost = {doc: marks for doc, marks in lost.items() if doc not in delivered}
+        marks = {text(doc): raw(found) for doc, found in written.items()}
+        pipe = self._reader().pipeline(transaction=False)
+        for doc in marks:
+            pipe.hmget(self._key("r", doc), ["revision", "pd"])
+        rows = dict(zip(marks, pipe.execute(), strict=True))
+        lost = [doc for doc, (revision, _) in rows.items() if undelivered(doc, revision, delivered)]
         with self.transaction():
             writer = self._writer()
-            for doc, marks in lost.items():
+            for doc in lost:
                 writer.hdel(self._key("r", doc), "digest", "run")
                 writer.hdel(self._key("rd", run_id), doc)
-                for n in range(0, len(marks), 16):
-                    writer.delete(self._key("u").encode() + b":" + marks[n : n + 16])
+                if rows[doc][1] is not None:  # its fields are kept: written again from them
+                    writer.hset(self._key("o"), doc, run_id)
+                    continue
+                for n in range(0, len(marks[doc]), 16):
+                    writer.delete(self._key("u").encode() + b":" + marks[doc][n : n + 16])
         return len(lost)
 
     def close(self) -> None:

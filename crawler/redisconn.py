@@ -87,7 +87,9 @@ class Outage:
                 wait = min(BACKOFF_BASE * 2 ** (failures - 1), BACKOFF_CAP)
                 return min(wait, self.retry_for - elapsed)
             self.gave_up, self.error, self.url = True, error, url
-        logger.error(
+        # A warning: whoever gave up says what it means for the run (crawler.extensions.outage
+        # while crawling, the crawl command when the state could not be opened at start).
+        logger.warning(
             "Redis at %s unreachable for %.0f s (REDIS_RETRY_FOR=%g): giving up (%s)",
             url,
             elapsed,

@@ -6,8 +6,12 @@ up to `LOCK_WAIT`), then repairs what killed runs left behind, before it does an
 else. Output is written to `NAME.part` and renamed when complete (see
 `crawler.feedstorage`); a killed run leaves its `.part` files, and its records that never
 reached them are still marked written in the state. Repair keeps the complete lines of
-each `.part` file, renames it to its final name, and forgets the records that are not in
-it, so the next fetch of those pages writes them: every record is written exactly once.
+each `.part` file, adds them to its final name, and gives the records that are not in it
+back to the state (by id and revision), which writes them again: every record is
+written exactly once.
+A run whose output could not be written (a full disk) repairs itself the same way when
+it closes. No step ever replaces a file that holds records: publishing joins the new
+lines to what the final file already holds.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
+from crawler.items import latest_revisions
 from crawler.state import StateLocked, StateStore, state_for
 
 if TYPE_CHECKING:
@@ -41,21 +46,55 @@ class Run:
     id: str
     started: datetime
     store: StateStore
-    files: list[dict[str, Any]] = field(default_factory=list)  # {"path", "append"}
+    files: list[dict[str, Any]] = field(default_factory=list)  # {"path"}
     repaired: list[dict[str, Any]] = field(default_factory=list)
+    pruned: int = 0  # earlier runs whose files and manifest KEEP_RUNS removed
+    output_errors: list[dict[str, str]] = field(default_factory=list)  # {"path", "error"}
 
-    def add_file(self, final: str, append: bool) -> None:
+    def add_file(self, final: str) -> None:
         """Record an output file before it is written, so a kill can be repaired."""
         if all(entry["path"] != final for entry in self.files):
-            self.files.append({"path": final, "append": append})
+            self.files.append({"path": final})
             with self.store.transaction():
                 self.store.update_run(self.id, files=json.dumps(self.files))
 
-    def finish(self, status: str) -> None:
+    def output_failed(self, path: Path, error: BaseException) -> bool:
+        """Note that an output file could not be written; True the first time for it."""
+        if any(entry["path"] == str(path) for entry in self.output_errors):
+            return False
+        self.output_errors.append({"path": str(path), "error": describe(error)})
+        return True
+
+    def finish(self, status: str, manifest: Path | None = None) -> None:
         with self.store.transaction():
             self.store.update_run(
-                self.id, status=status, ended=datetime.now(UTC).isoformat(timespec="seconds")
+                self.id,
+                status=status,
+                ended=datetime.now(UTC).isoformat(timespec="seconds"),
+                manifest=str(manifest) if manifest else None,
             )
+
+    def repair_own_output(self) -> dict[str, Any] | None:
+        """After a failed write: keep what reached the files, give back the rest, as the
+        next run would after a kill. None when that too fails (the disk is still full):
+        the run then stays `running`, and the next run repairs it."""
+        try:
+            return repair(self.store, {"id": self.id, "files": json.dumps(self.files)}, "failed")
+        except OSError as error:
+            logger.error(
+                "Could not repair the output of run %s now (%s): the next run will",
+                self.id,
+                describe(error),
+            )
+            return None
+
+
+def describe(error: BaseException) -> str:
+    """An OS error as one line: "No space left on device: 'out.jsonl'"."""
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename!r}" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return str(error) or type(error).__name__
 
 
 def run_name(moment: datetime, taken: set[str]) -> str:
@@ -72,9 +111,22 @@ def part_path(final: str | Path) -> Path:
     return Path(f"{final}{PART}")
 
 
-def publish(part: Path, final: Path, append: bool) -> None:
-    """Give a finished `.part` file its final name in one step (appended to it if asked)."""
-    if append and final.exists():
+def publish(part: Path, final: Path) -> None:
+    """Give a finished `.part` file its final name in one step.
+
+    Lines the final file holds already are kept (the new ones follow them), so no run,
+    flag or repair ever destroys a record written before. Safe to repeat after a kill at
+    any point: a part that the final file already ends with is not added twice, and an
+    empty part leaves no file behind.
+    """
+    size = part.stat().st_size
+    if not size:
+        part.unlink()
+        return
+    if final.exists() and final.stat().st_size:
+        if _ends_with(final, part, size):  # joined before a kill, not yet removed
+            part.unlink()
+            return
         joined = final.with_name(final.name + ".joining")
         with joined.open("wb") as out:
             for source in (final, part):
@@ -88,6 +140,14 @@ def publish(part: Path, final: Path, append: bool) -> None:
     with part.open("rb") as data:
         os.fsync(data.fileno())
     os.replace(part, final)
+
+
+def _ends_with(final: Path, part: Path, size: int) -> bool:
+    if final.stat().st_size < size:
+        return False
+    with final.open("rb") as data:
+        data.seek(-size, os.SEEK_END)
+        return data.read() == part.read_bytes()
 
 
 def complete_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
@@ -108,9 +168,9 @@ def complete_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
     return records, end
 
 
-def repair(store: StateStore, run: dict[str, Any]) -> dict[str, Any]:
-    """Make a killed run's output whole and forget the records it never wrote."""
-    delivered: set[str] = set()
+def repair(store: StateStore, run: dict[str, Any], status: str = "killed") -> dict[str, Any]:
+    """Make a killed run's output whole and give back the records it never wrote."""
+    found: list[dict[str, Any]] = []
     files = []
     for entry in json.loads(run["files"] or "[]"):
         final = Path(entry["path"])
@@ -119,20 +179,23 @@ def repair(store: StateStore, run: dict[str, Any]) -> dict[str, Any]:
         if not path.exists():
             continue
         records, end = complete_lines(path)
-        delivered.update(str(r["id"]) for r in records if "id" in r)
+        found += records
         if path == part:
             with part.open("r+b") as handle:
                 handle.truncate(end)
-            publish(part, final, entry["append"])
-        files.append({"path": str(final), "records": len(records)})
+            publish(part, final)
+        if records:
+            files.append({"path": str(final), "records": len(records)})
+    delivered = latest_revisions(found)
     with store.transaction():
         lost = store.undeliver(run["id"], delivered)
-        store.update_run(run["id"], status="killed")
+        store.update_run(run["id"], status=status)
     report = {"run": run["id"], "files": files, "written": len(delivered), "redo": lost}
     logger.warning(
-        "Run %s did not finish (killed?): kept %d records in %d files; %d records it did "
-        "not write will be written when their pages are fetched again",
+        "Run %s did not finish (%s): kept %d records in %d files; %d records it did "
+        "not write will be written again",
         run["id"],
+        "its output failed" if status == "failed" else "killed?",
         len(delivered),
         len(files),
         lost,
@@ -140,11 +203,12 @@ def repair(store: StateStore, run: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
-def begin(store: StateStore, spider: str, wait: float) -> Run:
-    """Take the state, repair killed runs, and register this one."""
+def begin(store: StateStore, spider: str, wait: float, keep: int = 0) -> Run:
+    """Take the state, repair killed runs, prune old ones, and register this one."""
     exclusive = store.lock(wait)
     running = store.runs(status="running")
     repaired = [repair(store, run) for run in running if exclusive or is_dead(run)]
+    pruned = prune(store, keep - 1) if keep else 0  # this run is one of the `keep`
     started = datetime.now(UTC)
     taken = {run["id"] for run in store.runs()}
     while True:
@@ -160,8 +224,39 @@ def begin(store: StateStore, spider: str, wait: float) -> Run:
             }
         )
         if registered:
-            return Run(name, started, store, repaired=repaired)
+            return Run(name, started, store, repaired=repaired, pruned=pruned)
         taken.add(name)  # another worker took this name a moment ago
+
+
+def prune(store: StateStore, keep: int) -> int:
+    """Delete the files and manifests of this machine's ended runs but the `keep` newest.
+
+    Only a run's own files go (those named for it, as the default output is); a file that
+    several runs append to (`-o out.jsonl`) is the operator's. The runs stay listed in the
+    state, with no files, so a page they wrote is still known.
+    """
+    host = socket.gethostname()
+    ended = [
+        run
+        for run in store.runs()
+        if run["status"] != "running" and (run.get("host") or host) == host
+    ]
+    pruned = 0
+    for run in ended[: max(len(ended) - keep, 0)]:
+        paths = [Path(entry["path"]) for entry in json.loads(run["files"] or "[]")]
+        paths = [path for path in paths if run["id"] in path.name]
+        if run.get("manifest"):
+            paths.append(Path(run["manifest"]))
+        if not paths:
+            continue
+        for path in paths:
+            path.unlink(missing_ok=True)
+        with store.transaction():
+            store.update_run(run["id"], files="[]", manifest=None)
+        pruned += 1
+    if pruned:
+        logger.info("Removed the output files and manifests of %d old runs (KEEP_RUNS)", pruned)
+    return pruned
 
 
 def is_dead(run: dict[str, Any]) -> bool:
@@ -202,7 +297,10 @@ def run_for(crawler: Crawler) -> Run:
         assert crawler.spidercls is not None and crawler.stats is not None
         try:
             run = begin(
-                state_for(crawler), crawler.spidercls.name, crawler.settings.getfloat("LOCK_WAIT")
+                state_for(crawler),
+                crawler.spidercls.name,
+                crawler.settings.getfloat("LOCK_WAIT"),
+                crawler.settings.getint("KEEP_RUNS"),
             )
         except StateLocked as error:
             crawler.stats.set_value("newsfold/locked", 1)

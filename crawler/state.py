@@ -4,6 +4,17 @@
 `sqlite:////absolute/path` is the embedded default, `redis://host:port/db` the shared one
 for many crawler processes (`crawler.redis_state`). One store is opened per crawler and
 shared by the pipelines that need it, and closed when the engine stops.
+
+Only a crawl creates a state, and says so in its log: a run that finds no state at a
+mistyped path starts from nothing (every page is new), which the operator must be able
+to see. A command that only reads the state refuses one that does not exist.
+
+Besides the index, the state keeps every page's own record fields and the profile the
+story rule reads (`crawler.best_page`), each story's article and why, and an *outbox*:
+the pages whose records a decision changed and that are not written yet. A page's record
+leaves the outbox only in the step that commits it (`emit`), so a record the crawl did
+not get to write is written by the next run from the state, whether or not its page is
+ever fetched again.
 """
 
 from __future__ import annotations
@@ -11,13 +22,14 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 from urllib.parse import urlsplit
@@ -26,8 +38,14 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from scrapy import signals
 
+from crawler.best_page import Profile, profile_of
+from crawler.items import Placement, pack_page, page_digest, record_digest, unpack_page
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_STATE_URL = "sqlite:///state/newsfold.sqlite"
 CHECKPOINT_SECONDS = 1.0  # how often the write-ahead log is copied into the database
@@ -50,24 +68,20 @@ RECORD_FIELDS = (
     "credits",
     "digest",
     "run",
+    "revision",
 )
 MEMBER_FIELDS = ("doc", "cluster", "relation", "similarity", "containment", "method")
-# What the cluster export tells of each page: the record fields that describe the page.
-PAGE_FIELDS = tuple(
-    name
-    for name in RECORD_FIELDS
-    if name
-    not in {"id", "kind", "duplicate_of", "similarity", "containment", "method", "digest", "run"}
-)
-RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files", "host")
+EVIDENCE_FIELDS = ("similarity", "containment", "method")
+RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files", "host", "manifest")
 
 
 @dataclass
 class Member:
-    """A page's place in its story's cluster, decided once by the collapse stage.
+    """A page's place in its story's cluster.
 
-    `relation` is "kept" (the article written for the cluster), "article" (written as
-    an article before a later page showed it belongs to this cluster), or "copy".
+    `relation` is "article" (the story's article, chosen by `crawler.best_page`) or
+    "copy"; the evidence is how the page matched the story (for the article too, when it
+    joined as a copy before it was chosen).
     """
 
     doc: str
@@ -85,6 +99,116 @@ class Evidence(NamedTuple):
     similarity: float
     containment: float
     method: str
+
+
+@dataclass
+class PageEntry:
+    """A page as the state keeps it beside the index: its record fields (compressed),
+    their digest, its profile for the story rule, and why it is its story's article
+    should it found one."""
+
+    blob: bytes | None
+    digest: str | None
+    profile: str
+    why: str
+
+    @classmethod
+    def of(cls, doc: str, fields: dict[str, Any] | None, size: int, why: str) -> PageEntry:
+        if fields is None:
+            return cls(None, None, Profile(doc, size).to_json(), why)
+        profile = profile_of(doc, fields, size).to_json()
+        return cls(pack_page(fields), page_digest(fields), profile, why)
+
+
+@dataclass
+class StoryPage:
+    """A page of a story as the rule and the collapse see it."""
+
+    profile: Profile
+    evidence: Evidence | None  # how it matched when it joined (None: it founded a story)
+
+
+@dataclass
+class Story:
+    """A story (cluster) as read for a decision: `version` changes with every change."""
+
+    cluster: str
+    seq: int  # number of the page that founded it: the oldest story survives a merge
+    version: int
+    article: str
+    why: str | None
+    pages: list[StoryPage]
+
+
+@dataclass
+class Snapshot:
+    """The stories of some pages, with every member's shingles, read in one step."""
+
+    clusters: dict[str, str]  # page -> its story, for the pages asked about
+    pending: list[str]  # pages asked about that are claimed but not decided yet
+    stories: dict[str, Story]
+    shingles: dict[str, np.ndarray]
+
+
+@dataclass
+class Settlement:
+    """A decision to write: the page joins (and merges) `clusters`, or founds a story.
+
+    `clusters` maps each matched story to the version it was read at; a store that finds
+    one changed writes nothing (the decision is made again on what is there now).
+    """
+
+    doc: str
+    clusters: dict[str, int]
+    survivor: str  # the story the others merge into (the page itself when it founds one)
+    article: str
+    why: str
+    evidence: Evidence | None  # the page's own, as a copy
+    evidence_of: dict[str, Evidence]  # earlier pages' evidence set anew (former articles)
+    changed: list[str]  # pages whose records change, the story's article first
+    owner: str = ""  # the run that writes them (their outbox entries name it)
+
+
+class Emission(NamedTuple):
+    """A record committed for writing: its placement, and its page's fields when the
+    caller does not have them."""
+
+    placement: Placement
+    fields: dict[str, Any] | None
+
+
+def legacy_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """Record fields of a page written before pages were kept whole: what its summary row
+    has (an article's text, credits, dates), the rest empty."""
+    credits = row.get("credits")
+    return {
+        "id": row["id"],
+        "url": row.get("url") or "",
+        "canonical_url": row.get("canonical_url") or row.get("url") or "",
+        "site": row.get("site") or "",
+        "title": row.get("title"),
+        "authors": [],
+        "published": row.get("published"),
+        "published_source": None,
+        "modified": None,
+        "modified_source": None,
+        "language": None,
+        "site_name": row.get("site_name"),
+        "description": None,
+        "tags": [],
+        "text": row.get("text") or "",
+        "credits": json.loads(credits) if isinstance(credits, str) else credits or [],
+        "fetched_at": row.get("fetched_at") or "",
+    }
+
+
+def legacy_profile(doc: str, row: dict[str, Any] | None, size: int, seq: int) -> Profile:
+    """The profile of a page stored before profiles were kept: from its summary row, and
+    a candidate for article only if it was written as one (its text is in the row)."""
+    if row is None:
+        return Profile(doc, size, seq=seq, eligible=False)
+    found = profile_of(doc, legacy_fields(row), size, seq)
+    return replace(found, eligible=bool(row.get("text")))
 
 
 class Claim(NamedTuple):
@@ -148,6 +272,10 @@ class StateError(RuntimeError):
     """The state store cannot be opened or does not fit this version's index."""
 
 
+class StateMissing(StateError):
+    """No state where `STATE_URL` points, and the command may not create one."""
+
+
 class StateLocked(StateError):
     """Another run holds the state; this one waited `LOCK_WAIT` seconds and gave up."""
 
@@ -166,35 +294,76 @@ class StateStore(Protocol):
         ...
 
     def check_params(self, params: dict[str, Any]) -> None: ...
-    def claim(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> Claim:
+    def claim(
+        self,
+        doc_id: str,
+        band_keys: Sequence[int],
+        shingles: np.ndarray,
+        page: PageEntry | None = None,
+        owner: str = "",
+    ) -> Claim:
         """Number and index the page in one atomic step; the pages before it sharing a band.
 
         Returns the page's sequence number and `(doc, seq)` of every page with a lower
         number that shares a band with it, most shared bands first. Of two pages claimed
         at the same moment the later always sees the earlier: numbering and indexing are
-        one step. A page decided before is not indexed again: its decision is returned. A
-        page with no candidates is decided in the same step: it founds a cluster.
+        one step. `page` (its fields and profile) is kept beside the index, also for a
+        page decided before, which is not indexed again: its decision is returned, and its
+        record goes to the outbox (its fields may have changed). A page with no candidates
+        is decided in the same step: it founds a story, of which it is the article (for
+        `page.why`), and goes to the outbox in the name of `owner`.
         """
         ...
 
     def shingles(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
-    def settle(
-        self,
-        doc_id: str,
-        matched: Sequence[str],
-        best: Evidence | None,
-        abandoned: Sequence[str] = (),
-    ) -> Member | list[str]:
-        """Decide a claimed page in one atomic step: a new cluster, or a copy in the
-        merged clusters of `matched` (the oldest survives, absorbed kept pages become
-        "article"). A page decided before keeps its decision. When some matched pages are
-        claimed but not decided yet, nothing is written and those pages are returned.
-        `abandoned` are pages given up on (claimed, never decided): no one waits for them
-        again, and if they come back they are numbered anew.
+    def snapshot(self, doc_ids: Sequence[str]) -> Snapshot:
+        """The stories of these pages, each with its version, article, why, pages
+        (profile, evidence) and every page's shingles, read in one consistent step."""
+        ...
+
+    def settle(self, plan: Settlement, abandoned: Sequence[str] = ()) -> Member | list[str] | None:
+        """Write a decision in one atomic step: the page founds a story, or joins the
+        stories of `plan.clusters` merged into `plan.survivor`, whose article and why are
+        then `plan.article` and `plan.why`; `plan.changed` go to the outbox. A page decided
+        before keeps its decision (returned). Nothing is written, and None is returned,
+        when a story changed since it was read (its version); the pages of `plan`'s
+        stories that are claimed but not decided yet are returned instead when there are
+        any. `abandoned` are pages given up on (claimed, never decided): no one waits for
+        them again, and if they come back they are numbered anew.
         """
         ...
 
-    def record(self, record: dict[str, Any]) -> None: ...
+    def emit(
+        self,
+        doc_id: str,
+        run: str,
+        page: PageEntry | None = None,
+        urls: Sequence[str] = (),
+        at: float = 0.0,
+        ttl: float | None = None,
+        own: bool = False,
+        again: bool = False,
+    ) -> Emission | None:
+        """Commit the page's current record for writing by `run`, in one atomic step.
+
+        The record is the page's fields (`page`, else those kept) in its place in its
+        story now. When the last record committed for the page says the same, nothing is
+        committed and None is returned. Either way the page leaves the outbox and `urls`
+        are marked seen at `at`. With `own`, the caller has the page's fields and they are
+        not returned. With `again`, only a page written before is written: a page whose
+        first record is still to come (from its own fetch, or from the outbox) is left as
+        it is, and None is returned.
+        """
+        ...
+
+    def outbox(self, skip_runs: Sequence[str] = ()) -> list[str]:
+        """Pages whose records are not written yet, except those of runs in `skip_runs`."""
+        ...
+
+    def record(self, record: dict[str, Any]) -> None:
+        """Write a record's summary row as it is (states of earlier versions, tests)."""
+        ...
+
     def count_blocks(self, site: str, page: str, keys: Sequence[int], cap: int) -> dict[int, int]:
         """For each block key, how many pages of `site` other than `page` had it; records
         that `page` has it. A page is counted once however often it is cleaned (revisits,
@@ -206,10 +375,22 @@ class StateStore(Protocol):
         ...
 
     def document(self, doc_id: str) -> dict[str, Any] | None: ...
+    def page(self, doc_id: str) -> dict[str, Any] | None:
+        """The page's record fields as kept in the state (or as far as an earlier version
+        kept them)."""
+        ...
+
     def member(self, doc_id: str) -> Member | None: ...
     def clusters_of(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
-    def kept(self, cluster: str) -> str: ...
-    def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]: ...
+    def kept(self, cluster: str) -> str:
+        """The story's article."""
+        ...
+
+    def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]:
+        """Every page of every story of at least `min_size` pages, story by story (see
+        `story_row`)."""
+        ...
+
     def seen(self, url: str) -> tuple[float, str | None] | None: ...
     def mark_seen(
         self, url: str, doc: str | None, run: str | None, at: float, ttl: float | None = None
@@ -222,7 +403,18 @@ class StateStore(Protocol):
     def begin_run(self, run: dict[str, Any]) -> bool: ...
     def update_run(self, run_id: str, **fields: Any) -> None: ...
     def runs(self, status: str | None = None) -> list[dict[str, Any]]: ...
-    def undeliver(self, run_id: str, delivered: set[str]) -> int: ...
+    def undeliver(self, run_id: str, delivered: Mapping[str, int]) -> int:
+        """A killed run's records that did not reach its output are written again.
+
+        `delivered` maps each page to the highest `revision` of its records found in the
+        run's output (0 for records of earlier versions, which had none). A record
+        committed by the run but missing there goes back to the outbox, so the next run
+        writes it from the state; one of an earlier version, whose page fields were not
+        kept, is forgotten instead (its page is no longer seen), so the next fetch of the
+        page writes it. Returns how many.
+        """
+        ...
+
     def close(self) -> None: ...
 
 
@@ -241,10 +433,10 @@ class SQLiteState:
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, url TEXT NOT NULL, canonical_url TEXT,
             site TEXT, site_name TEXT, title TEXT, published TEXT, fetched_at TEXT,
             duplicate_of TEXT, similarity REAL, containment REAL, method TEXT, text TEXT,
-            credits TEXT, digest TEXT, run TEXT
+            credits TEXT, digest TEXT, run TEXT, revision INTEGER
         );
         CREATE TABLE IF NOT EXISTS clusters (
-            id TEXT PRIMARY KEY, kept TEXT NOT NULL, seq INTEGER NOT NULL
+            id TEXT PRIMARY KEY, kept TEXT NOT NULL, seq INTEGER NOT NULL, why TEXT
         );
         CREATE INDEX IF NOT EXISTS clusters_seq ON clusters (seq);
         CREATE TABLE IF NOT EXISTS members (
@@ -252,6 +444,13 @@ class SQLiteState:
             similarity REAL, containment REAL, method TEXT
         );
         CREATE INDEX IF NOT EXISTS members_cluster ON members (cluster);
+        -- record: the page's record fields, zlib-compressed JSON; digest: theirs;
+        -- profile: what the story rule reads of the page (`crawler.best_page`).
+        CREATE TABLE IF NOT EXISTS pages (
+            doc TEXT PRIMARY KEY, record BLOB, digest TEXT, profile TEXT NOT NULL
+        );
+        -- Pages whose records are not written yet, and the run that is to write them.
+        CREATE TABLE IF NOT EXISTS outbox (doc TEXT PRIMARY KEY, run TEXT);
         -- tags: the pages that had the block (`page_tag`); pages: pages counted without
         -- their tag, by states written before tags were kept.
         CREATE TABLE IF NOT EXISTS site_blocks (
@@ -265,12 +464,15 @@ class SQLiteState:
         CREATE INDEX IF NOT EXISTS seen_doc ON seen (doc);
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, pid INTEGER, spider TEXT, started TEXT, ended TEXT,
-            status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]', host TEXT
+            status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]', host TEXT, manifest TEXT
         );
     """
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StateError(f"cannot create state {path}: {error}") from error
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -324,13 +526,28 @@ class SQLiteState:
             db.close()
 
     def _add_missing_columns(self) -> None:
-        """States written by an earlier version lack newer columns; add them."""
-        tables = (("documents", RECORD_FIELDS), ("runs", RUN_FIELDS), ("site_blocks", ["tags"]))
+        """States written by an earlier version lack newer columns; add them.
+
+        Stories of an earlier version kept the page that founded them as their article;
+        the pages they absorbed said they were articles too (relation "article"), so
+        their records go to the outbox, to be written again as copies.
+        """
+        tables = (
+            ("documents", RECORD_FIELDS),
+            ("runs", RUN_FIELDS),
+            ("site_blocks", ["tags"]),
+            ("clusters", ["why"]),
+        )
         for table, fields in tables:
             present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
             for name in fields:
                 if name not in present:
                     self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name}")
+                    if (table, name) == ("clusters", "why"):
+                        self.db.execute(
+                            "INSERT OR IGNORE INTO outbox (doc, run) "
+                            "SELECT doc, NULL FROM members WHERE relation = 'article'"
+                        )
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -353,10 +570,21 @@ class SQLiteState:
                 "use a new STATE_URL or the settings it was built with"
             )
 
-    def claim(self, doc_id: str, band_keys: Sequence[int], shingles: np.ndarray) -> Claim:
+    def claim(
+        self,
+        doc_id: str,
+        band_keys: Sequence[int],
+        shingles: np.ndarray,
+        page: PageEntry | None = None,
+        owner: str = "",
+    ) -> Claim:
         """Inside the decision's transaction, so every page indexed before comes before."""
+        if page is not None:
+            self._keep_page(doc_id, page)
         known = self.member(doc_id)
         if known is not None:
+            if page is not None:
+                self._to_outbox([doc_id], owner)
             return Claim(0, [], known)
         self.index(doc_id, band_keys, shingles)
         (seq,) = self.db.execute("SELECT rowid FROM shingles WHERE doc = ?", (doc_id,)).fetchone()
@@ -369,10 +597,32 @@ class SQLiteState:
         )
         candidates = [(doc, int(rowid)) for doc, rowid, _ in rows]
         if not candidates:
-            settled = self.settle(doc_id, [], None)
-            assert isinstance(settled, Member)
-            return Claim(int(seq), [], settled)
+            return Claim(int(seq), [], self._found(doc_id, page.why if page else "", owner))
         return Claim(int(seq), candidates)
+
+    def _found(self, doc_id: str, why: str, owner: str) -> Member:
+        """The page founds a story, of which it is the article."""
+        self.db.execute(
+            "INSERT INTO clusters (id, kept, seq, why) "
+            "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM clusters), ?)",
+            (doc_id, doc_id, why),
+        )
+        member = Member(doc_id, doc_id, "article")
+        self.join(member)
+        self._to_outbox([doc_id], owner)
+        return member
+
+    def _keep_page(self, doc_id: str, page: PageEntry) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pages (doc, record, digest, profile) VALUES (?, ?, ?, ?)",
+            (doc_id, page.blob, page.digest, page.profile),
+        )
+
+    def _to_outbox(self, docs: Sequence[str], owner: str) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO outbox (doc, run) VALUES (?, ?)",
+            [(doc, owner or None) for doc in docs],
+        )
 
     def shingles(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]:
         marks = ",".join("?" * len(doc_ids))
@@ -391,26 +641,138 @@ class SQLiteState:
             (doc_id, shingles.astype(np.uint32).tobytes()),
         )
 
-    def settle(
-        self,
-        doc_id: str,
-        matched: Sequence[str],
-        best: Evidence | None,
-        abandoned: Sequence[str] = (),
-    ) -> Member | list[str]:
+    def snapshot(self, doc_ids: Sequence[str]) -> Snapshot:
+        """Inside the decision's transaction: nothing is pending, nothing changes."""
+        clusters = self.clusters_of(doc_ids) if doc_ids else {}
+        ids = sorted(set(clusters.values()))
+        stories: dict[str, Story] = {}
+        found: dict[str, np.ndarray] = {}
+        if ids:
+            marks = ",".join("?" * len(ids))
+            for cluster, kept, seq, why in self.db.execute(
+                f"SELECT id, kept, seq, why FROM clusters WHERE id IN ({marks})", ids
+            ):
+                stories[cluster] = Story(cluster, int(seq), 0, kept, why, [])
+            rows = self.db.execute(
+                "SELECT m.doc, m.cluster, m.similarity, m.containment, m.method, p.profile, "
+                "s.rowid, s.hashes FROM members m LEFT JOIN pages p ON p.doc = m.doc "
+                f"LEFT JOIN shingles s ON s.doc = m.doc WHERE m.cluster IN ({marks}) "
+                "ORDER BY m.cluster, s.rowid",
+                ids,
+            ).fetchall()
+            for doc, cluster, similarity, containment, method, profile, seq, hashes in rows:
+                shingles = np.frombuffer(hashes or b"", dtype=np.uint32)
+                found[doc] = shingles
+                evidence = (
+                    Evidence(doc, similarity, containment, method) if method is not None else None
+                )
+                stories[cluster].pages.append(
+                    StoryPage(self._profile(doc, profile, len(shingles), seq or 0), evidence)
+                )
+        missing = [doc for doc in doc_ids if doc not in found]
+        if missing:
+            found.update(self.shingles(missing))
+        return Snapshot(clusters, [], stories, found)
+
+    def _profile(self, doc: str, stored: str | None, size: int, seq: int) -> Profile:
+        if stored:
+            return Profile.from_json(doc, stored, seq)
+        return legacy_profile(doc, self.document(doc), size, seq)
+
+    def settle(self, plan: Settlement, abandoned: Sequence[str] = ()) -> Member | list[str] | None:
         """Inside the decision's transaction: every matched page is decided already."""
-        known = self.member(doc_id)
+        known = self.member(plan.doc)
         if known is not None:
             return known
-        clusters = self.clusters_of(matched) if matched else {}
-        if not clusters or best is None:
-            self.new_cluster(doc_id)
-            member = Member(doc_id, doc_id, "kept")
-        else:
-            cluster = self.merge(sorted(set(clusters.values())))
-            member = Member(doc_id, cluster, "copy", best.similarity, best.containment, best.method)
+        if not plan.clusters:
+            return self._found(plan.doc, plan.why, plan.owner)
+        absorbed = [cluster for cluster in plan.clusters if cluster != plan.survivor]
+        if absorbed:
+            marks = ",".join("?" * len(absorbed))
+            self.db.execute(
+                f"UPDATE members SET cluster = ? WHERE cluster IN ({marks})",
+                [plan.survivor, *absorbed],
+            )
+            self.db.execute(f"DELETE FROM clusters WHERE id IN ({marks})", absorbed)
+        evidence = plan.evidence or Evidence(plan.doc, 0.0, 0.0, "story")
+        relation = "article" if plan.article == plan.doc else "copy"
+        member = Member(plan.doc, plan.survivor, relation, *evidence[1:])
         self.join(member)
+        self.db.execute(
+            "UPDATE clusters SET kept = ?, why = ? WHERE id = ?",
+            (plan.article, plan.why, plan.survivor),
+        )
+        if plan.evidence_of:
+            self.db.executemany(
+                "UPDATE members SET similarity = ?, containment = ?, method = ? WHERE doc = ?",
+                [(e.similarity, e.containment, e.method, d) for d, e in plan.evidence_of.items()],
+            )
+        self._to_outbox(plan.changed, plan.owner)
         return member
+
+    def placement(self, doc_id: str) -> Placement:
+        """The page's place in its story now (an article of its own without a story)."""
+        row = self.db.execute(
+            "SELECT m.cluster, c.kept, c.why, m.similarity, m.containment, m.method "
+            "FROM members m JOIN clusters c ON c.id = m.cluster WHERE m.doc = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return Placement("article", doc_id)
+        cluster, article, why, similarity, containment, method = row
+        if article == doc_id:
+            return Placement("article", cluster, why=why)
+        return Placement("copy", cluster, article, similarity, containment, method)
+
+    def emit(
+        self,
+        doc_id: str,
+        run: str,
+        page: PageEntry | None = None,
+        urls: Sequence[str] = (),
+        at: float = 0.0,
+        ttl: float | None = None,
+        own: bool = False,
+        again: bool = False,
+    ) -> Emission | None:
+        row = self.document(doc_id)
+        if again and row is None:
+            return None
+        if page is not None:
+            self._keep_page(doc_id, page)
+        for url in urls:
+            self.mark_seen(url, doc_id, run, at, ttl)
+        self.db.execute("DELETE FROM outbox WHERE doc = ?", (doc_id,))
+        kept = self.db.execute(
+            "SELECT record, digest FROM pages WHERE doc = ?", (doc_id,)
+        ).fetchone()
+        if kept is not None and kept[0] is not None:
+            fields, digest = unpack_page(kept[0]), str(kept[1])
+        elif row is not None and row.get("url"):
+            fields = legacy_fields(row)
+            digest = page_digest(fields)
+        else:
+            return None  # nothing kept to write (an index built without pages)
+        placement = self.placement(doc_id)
+        written = record_digest(digest, placement)
+        if row is not None and row["digest"] == written:
+            return None
+        placement.revision = int((row or {}).get("revision") or 0) + 1
+        self.db.execute(
+            "INSERT INTO documents (id, kind, url, digest, run, revision) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, "
+            "digest = excluded.digest, run = excluded.run, revision = excluded.revision",
+            (doc_id, placement.kind, fields["url"], written, run, placement.revision),
+        )
+        return Emission(placement, None if own else fields)
+
+    def outbox(self, skip_runs: Sequence[str] = ()) -> list[str]:
+        marks = ",".join("?" * len(skip_runs))
+        rows = self.db.execute(
+            f"SELECT doc FROM outbox WHERE run IS NULL OR run NOT IN ({marks}) ORDER BY doc",
+            list(skip_runs),
+        )
+        return [row[0] for row in rows]
 
     def record(self, record: dict[str, Any]) -> None:
         values = [record.get(name) for name in RECORD_FIELDS]
@@ -448,7 +810,10 @@ class SQLiteState:
 
     def member(self, doc_id: str) -> Member | None:
         row = self.db.execute(
-            f"SELECT {', '.join(MEMBER_FIELDS)} FROM members WHERE doc = ?", (doc_id,)
+            "SELECT m.doc, m.cluster, CASE WHEN c.kept = m.doc THEN 'article' ELSE 'copy' END, "
+            "m.similarity, m.containment, m.method FROM members m "
+            "JOIN clusters c ON c.id = m.cluster WHERE m.doc = ?",
+            (doc_id,),
         ).fetchone()
         return Member(*row) if row else None
 
@@ -458,33 +823,6 @@ class SQLiteState:
             f"SELECT doc, cluster FROM members WHERE doc IN ({marks})", list(doc_ids)
         )
         return dict(rows.fetchall())
-
-    def new_cluster(self, doc_id: str) -> None:
-        self.db.execute(
-            "INSERT INTO clusters (id, kept, seq) "
-            "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM clusters))",
-            (doc_id, doc_id),
-        )
-
-    def merge(self, clusters: Sequence[str]) -> str:
-        """One cluster from several: the oldest survives and keeps its article."""
-        marks = ",".join("?" * len(clusters))
-        rows = self.db.execute(
-            f"SELECT id FROM clusters WHERE id IN ({marks}) ORDER BY seq", list(clusters)
-        ).fetchall()
-        survivor, absorbed = rows[0][0], [row[0] for row in rows[1:]]
-        if absorbed:
-            marks = ",".join("?" * len(absorbed))
-            self.db.execute(
-                f"UPDATE members SET relation = 'article' "
-                f"WHERE cluster IN ({marks}) AND relation = 'kept'",
-                absorbed,
-            )
-            self.db.execute(
-                f"UPDATE members SET cluster = ? WHERE cluster IN ({marks})", [survivor, *absorbed]
-            )
-            self.db.execute(f"DELETE FROM clusters WHERE id IN ({marks})", absorbed)
-        return str(survivor)
 
     def kept(self, cluster: str) -> str:
         row = self.db.execute("SELECT kept FROM clusters WHERE id = ?", (cluster,)).fetchone()
@@ -497,20 +835,26 @@ class SQLiteState:
             [getattr(member, name) for name in MEMBER_FIELDS],
         )
 
+    def page(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT record FROM pages WHERE doc = ?", (doc_id,)).fetchone()
+        if row is not None and row[0] is not None:
+            return unpack_page(row[0])
+        document = self.document(doc_id)
+        return legacy_fields(document) if document is not None and document["url"] else None
+
     def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]:
         """Every member of every cluster of at least `min_size` pages, cluster by cluster."""
         rows = self.db.execute(
-            f"SELECT m.cluster, c.kept, m.doc, m.relation, m.similarity, m.containment, "
-            f"m.method, {', '.join(f'd.{name}' for name in PAGE_FIELDS)} FROM members m "
-            "JOIN clusters c ON c.id = m.cluster LEFT JOIN documents d ON d.id = m.doc "
-            "WHERE m.cluster IN "
+            "SELECT m.cluster, c.kept, c.why, m.doc, m.similarity, m.containment, m.method, "
+            "p.record FROM members m JOIN clusters c ON c.id = m.cluster "
+            "LEFT JOIN pages p ON p.doc = m.doc WHERE m.cluster IN "
             "(SELECT cluster FROM members GROUP BY cluster HAVING COUNT(*) >= ?) "
             "ORDER BY c.seq, m.doc",
             (min_size,),
         )
-        names = ["cluster", "kept", "id", "relation", "similarity", "containment", "method"]
-        for row in rows:
-            yield dict(zip([*names, *PAGE_FIELDS], row, strict=True))
+        for cluster, article, why, doc, similarity, containment, method, blob in rows:
+            fields = unpack_page(blob) if blob is not None else self.page(doc)
+            yield story_row(cluster, article, why, doc, (similarity, containment, method), fields)
 
     def seen(self, url: str) -> tuple[float, str | None] | None:
         """When a page was last processed, and by which run."""
@@ -558,18 +902,22 @@ class SQLiteState:
         )
         return [dict(zip(RUN_FIELDS, row, strict=True)) for row in rows]
 
-    def undeliver(self, run_id: str, delivered: set[str]) -> int:
-        """Forget that a run wrote the records missing from its output, so they are redone.
-
-        Their pages are no longer seen and their digests are cleared: the next fetch
-        writes them again. Cluster membership stays, so they fold the same way.
-        """
-        written = [
-            row[0] for row in self.db.execute("SELECT id FROM documents WHERE run = ?", (run_id,))
+    def undeliver(self, run_id: str, delivered: Mapping[str, int]) -> int:
+        rows = self.db.execute(
+            "SELECT d.id, d.revision, p.record IS NOT NULL FROM documents d "
+            "LEFT JOIN pages p ON p.doc = d.id WHERE d.run = ?",
+            (run_id,),
+        ).fetchall()
+        lost = [
+            (doc, kept) for doc, revision, kept in rows if undelivered(doc, revision, delivered)
         ]
-        lost = [(doc,) for doc in written if doc not in delivered]
-        self.db.executemany("UPDATE documents SET digest = NULL, run = NULL WHERE id = ?", lost)
-        self.db.executemany("DELETE FROM seen WHERE doc = ?", lost)
+        self.db.executemany(
+            "UPDATE documents SET digest = NULL, run = NULL WHERE id = ?", [(d,) for d, _ in lost]
+        )
+        self._to_outbox([doc for doc, kept in lost if kept], run_id)
+        self.db.executemany(
+            "DELETE FROM seen WHERE doc = ?", [(d,) for d, kept in lost if not kept]
+        )
         return len(lost)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
@@ -590,19 +938,77 @@ class SQLiteState:
             self._lock = None
 
 
-def open_state(url: str) -> StateStore:
-    """Open the store a `STATE_URL` names."""
+def story_row(
+    cluster: str,
+    article: str,
+    why: str | None,
+    doc: str,
+    evidence: tuple[Any, Any, Any],
+    fields: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A page of a story as the exports read it: its record fields (`url`, `site`,
+    `title`, `published`, `text`...), `cluster`, the story's `article` (also as `kept`)
+    and `why`, the page's `relation` to it and its evidence."""
+    similarity, containment, method = evidence
+    return {
+        **{name: None for name in ("url", "site", "title", "published", "text")},
+        **(fields or {}),
+        "id": doc,
+        "cluster": cluster,
+        "article": article,
+        "kept": article,
+        "why": why,
+        "relation": "article" if doc == article else "copy",
+        "similarity": similarity,
+        "containment": containment,
+        "method": method,
+    }
+
+
+def undelivered(doc: str, revision: int | None, delivered: Mapping[str, int]) -> bool:
+    """Whether a record a run committed is missing from its output: none of its records
+    there, or only earlier revisions (records of earlier versions have no revision)."""
+    return doc not in delivered or delivered[doc] < int(revision or 0)
+
+
+NEW_STATE = "New state: created %s (no earlier runs; every page is new)"
+
+
+def open_state(url: str, settings: BaseSettings | None = None, create: bool = True) -> StateStore:
+    """Open the store a `STATE_URL` names.
+
+    One that does not exist yet is created when `create` (a crawl), and the log says so;
+    otherwise it is `StateMissing`. `settings` give `REDIS_RETRY_FOR`, how long a Redis
+    state may be unreachable, from the first command on.
+    """
     parts = urlsplit(url or DEFAULT_STATE_URL)
     if parts.scheme == "sqlite":
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not path:
             path = urlsplit(DEFAULT_STATE_URL).path[1:]
-        return SQLiteState(Path(path))
+        return _sqlite_state(Path(path), create)
     if parts.scheme in {"redis", "rediss"}:
         from crawler.redis_state import RedisState
 
-        return RedisState.from_url(url)
+        return RedisState.from_url(url, settings, create)
     raise StateError(f"unsupported STATE_URL {url!r}: use sqlite:///PATH or redis://HOST:PORT/DB")
+
+
+def _sqlite_state(path: Path, create: bool) -> SQLiteState:
+    if path.exists() or str(path) == ":memory:":
+        return SQLiteState(path)
+    if not create:
+        raise StateMissing(
+            f"no state at {path.absolute()}: nothing has been crawled with this STATE_URL "
+            "(a crawl creates it; check the path)"
+        )
+    made = [folder for folder in path.absolute().parents if not folder.exists()]
+    store = SQLiteState(path)
+    if made:
+        logger.info(NEW_STATE + ", in the new directory %s", path, made[-1])
+    else:
+        logger.info(NEW_STATE, path)
+    return store
 
 
 _stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
@@ -612,7 +1018,7 @@ def state_for(crawler: Crawler) -> StateStore:
     """The crawler's one state store, opened on first use and closed when the engine stops."""
     store = _stores.get(crawler)
     if store is None:
-        store = open_state(crawler.settings.get("STATE_URL", DEFAULT_STATE_URL))
+        store = open_state(crawler.settings.get("STATE_URL", DEFAULT_STATE_URL), crawler.settings)
         _stores[crawler] = store
         crawler.signals.connect(store.close, signal=signals.engine_stopped)
     return store

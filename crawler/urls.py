@@ -2,6 +2,9 @@
 
 Every stage that asks "is this the same page?" goes through `canonical_url`, so a link
 from a feed with `utm_*` parameters and the page's own canonical link meet as one key.
+Every URL an operator lists or a page links to passes `url_problem` before a request is
+built from it, so one unusable URL is skipped with its reason instead of failing the
+request, or the whole list it came in.
 """
 
 from __future__ import annotations
@@ -38,6 +41,51 @@ def canonical_url(url: str) -> str:
     if tracking:
         cleaned = url_query_cleaner(cleaned, tracking, remove=True, unique=False)
     return canonicalize_url(cleaned)
+
+
+FETCHED_SCHEMES = ("http", "https")
+# "javascript:", "mailto:", "data:": a scheme without "//"; "host:8080/path" is a port.
+_OPAQUE_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):(?!\d*(?:[/?#]|$))", re.IGNORECASE)
+# "www.example.com/page", "localhost:8080/": a host (with a dot or a port) and a path.
+_HOST_LIKE = re.compile(r"[^\s/?#:@]+(?:\.[^\s/?#:@]+)*?(?:\.[^\s/?#:@]+|:\d+)(?:[/?#]\S*)?")
+_BAD_HOST_CHARACTERS = re.compile(r"[\x00-\x20\x7f<>\"{}|\\^`%]")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be fetched, or None when it can.
+
+    Only absolute http(s) URLs with a host are fetched; the reason says what is wrong
+    in words an operator can act on (a line without a scheme gets the URL it probably
+    meant).
+    """
+    text = url.strip()
+    if not text:
+        return "empty"
+    if "://" not in text:
+        opaque = _OPAQUE_SCHEME.match(text)
+        if opaque:
+            return f"not http(s): {opaque[1].lower()}: URLs are not fetched"
+        bare = text.removeprefix("//")
+        if _HOST_LIKE.fullmatch(bare):
+            return f"no scheme (write https://{bare})"
+        return "no scheme: not a URL (a URL starts with https://)"
+    scheme = text.split("://", 1)[0].lower()
+    if scheme not in FETCHED_SCHEMES:
+        return f"not http(s): {scheme}: URLs are not fetched"
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        return f"malformed ({error})"
+    if not parts.hostname:
+        return "no host"
+    if _BAD_HOST_CHARACTERS.search(parts.hostname):
+        return f"bad host {parts.hostname!r}"
+    try:
+        canonical_url(text)
+    except (ValueError, UnicodeError) as error:
+        return f"malformed ({error})"
+    return None
 
 
 def url_id(url: str) -> str:

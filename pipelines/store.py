@@ -1,79 +1,43 @@
-"""Storage: each page becomes one output record, remembered in the state store.
+"""Storage: the records of each page, and of the pages whose story it changed.
 
-The record (an `Article`, or a `Copy` pointing at the kept article) is what the feed
-exports write; its summary row in the state lets later runs and the cluster export see
-every place a story appeared. The row, the run that wrote it and the page's seen URLs
-are committed together, so a run killed before the record reached its file can be
-repaired (`crawler.runs`). A page fetched again (a revisit, or after its seen mark
-expired) whose record would be the same is not written twice.
+A page's record is its own fields (kept whole in the state by the collapse) in its place
+in its story now: the story's `Article`, with its text, or a `Copy` pointing at it. When
+a page changes a story (a new article, two stories joined), the collapse names the pages
+whose records changed; they are written again here with the same `id` and a higher
+`revision`, the story's article first, through Scrapy's item path
+(`Scraper.start_itemproc_async`), so that feed exports, their `item_classes` filters and
+the run's manifest see them like any record. The last record of an id (the highest
+revision) says where the page stands.
+
+Each record is committed to the state (with its run, and its page's seen URLs) before it
+goes to the output file, and leaves the state's outbox in that same step. A run killed in
+between is repaired by the next (`crawler.runs`), which puts the records missing from its
+output back in the outbox; every run starts by writing what the outbox holds. So a record
+is written even when its page is never fetched again, and never twice. A page fetched
+again whose record would be the same is not written again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import time
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.ages import age_setting
-from crawler.items import Article, Copy, Document, Page
+from crawler.items import Article, Copy, Page, build_record, page_fields
 from crawler.offload import StateThreads, state_threads_for
 from crawler.runs import run_for
-from crawler.state import StateStore, state_for
+from crawler.state import Emission, PageEntry, StateStore, state_for
 
 if TYPE_CHECKING:
     from typing import Self
 
+    from scrapy.core.scraper import Scraper
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-
-
-def to_record(page: Page) -> Article | Copy:
-    """The output record for a cleaned (and possibly collapsed) page."""
-    doc = page.doc or Document()
-    assert page.id and page.canonical_url and page.site, "store needs a cleaned page"
-    if page.match is not None:
-        return Copy(
-            id=page.id,
-            url=page.url,
-            site=page.site,
-            title=doc.title,
-            published=doc.published,
-            fetched_at=page.fetched_at,
-            duplicate_of=page.match.duplicate_of,
-            similarity=page.match.similarity,
-            containment=page.match.containment,
-            method=page.match.method,
-        )
-    return Article(
-        id=page.id,
-        url=page.url,
-        canonical_url=page.canonical_url,
-        site=page.site,
-        title=doc.title,
-        authors=doc.authors,
-        published=doc.published,
-        published_source=doc.published_source,
-        modified=doc.modified,
-        modified_source=doc.modified_source,
-        language=doc.language,
-        site_name=doc.site_name,
-        description=doc.description,
-        tags=doc.tags,
-        text=doc.text,
-        credits=[asdict(credit) for credit in doc.credits],
-        fetched_at=page.fetched_at,
-    )
-
-
-def digest(record: Article | Copy) -> str:
-    """What a record says, fetch time aside: equal digests mean nothing new to write."""
-    content = {k: v for k, v in asdict(record).items() if k != "fetched_at"}
-    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
 
 
 class Unchanged(DropItem):
@@ -86,11 +50,11 @@ class Unchanged(DropItem):
 
 
 class StorePipeline:
-    """Emits the output record and keeps its summary row in the state store.
+    """Commits and emits each page's record, and those of the pages its story changed.
 
-    On a state that answers over the network the row is written off the event loop
-    (`crawler.offload`); two pages of one id are never written at once, so the second
-    still finds the first's row and is not written twice.
+    Records of one id are committed and written one at a time, in revision order: each
+    id's commit waits until its previous record has reached the feed exports. On a state
+    that answers over the network the commits run off the event loop (`crawler.offload`).
     """
 
     def __init__(
@@ -100,63 +64,133 @@ class StorePipeline:
         run: str,
         seen_ttl: float | None = None,
         threads: StateThreads | None = None,
+        crawler: Crawler | None = None,
     ):
         self.store = store
         self.stats = stats
         self.run = run
         self.seen_ttl = seen_ttl  # seen marks expire after SEEN_EXPIRE_AFTER
         self.threads = threads or StateThreads()
-        self.writing: dict[str, asyncio.Future[None]] = {}  # record id -> its write, done
+        self.crawler = crawler
+        self.writing: dict[str, asyncio.Future[None]] = {}  # record id -> done writing it
+        # A page's own record, on its way to the feeds: its id, and the records to write
+        # once it is there (the rest of what its decision changed).
+        self.in_flight: dict[int, tuple[str, list[str]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
         expire = age_setting("SEEN_EXPIRE_AFTER", crawler.settings.get("SEEN_EXPIRE_AFTER"))
         ttl = expire.total_seconds() if expire else None
-        return cls(
-            state_for(crawler), crawler.stats, run_for(crawler).id, ttl, state_threads_for(crawler)
+        pipeline = cls(
+            state_for(crawler),
+            crawler.stats,
+            run_for(crawler).id,
+            ttl,
+            state_threads_for(crawler),
+            crawler,
         )
+        connect = crawler.signals.connect
+        connect(pipeline.drain, signal=signals.engine_started)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            connect(pipeline.written, signal=signal)
+        return pipeline
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
-        record = to_record(item)
-        kind = "copy" if isinstance(record, Copy) else "article"
-        doc = item.doc or Document()
-        row = {
-            **asdict(record),
-            "kind": kind,
-            "canonical_url": item.canonical_url,
-            "site_name": doc.site_name,
-            "text": doc.text if kind == "article" else None,
-            "credits": json.dumps([asdict(credit) for credit in doc.credits]),
-            "digest": digest(record),
-            "run": self.run,
-        }
-        urls = [url for url in [*item.requested, record.url, item.canonical_url or ""] if url]
-        while (earlier := self.writing.get(record.id)) is not None:
-            await earlier
-        self.writing[record.id] = done = asyncio.get_running_loop().create_future()
+        assert item.id is not None
+        fields = page_fields(item)
+        changed = item.changed or [item.id]
+        if changed[0] != item.id:  # the story's article goes first
+            await self.rewrite(changed[0])
+        rest = [doc for doc in changed[1:] if doc != item.id]
+        urls = list(dict.fromkeys(u for u in [*item.requested, item.url, item.canonical_url] if u))
+        # Without the collapse (DEDUP_ENABLED off) the page's fields are kept here.
+        entry = None if item.changed else PageEntry.of(item.id, fields, 0, "")
+        await self.hold(item.id)
         try:
-            written = await self.threads.call(self._write, row, list(dict.fromkeys(urls)))
-        finally:
-            del self.writing[record.id]
-            done.set_result(None)
-        if not written:
+            emission = await self.threads.call(self._commit, item.id, entry, urls, True)
+        except BaseException:
+            self.release(item.id)
+            raise
+        if emission is None:
+            self.release(item.id)
+            for doc in rest:
+                await self.rewrite(doc)
             self.stats.inc_value("newsfold/skipped/unchanged")
             raise Unchanged(item.url)
-        self.stats.inc_value("newsfold/copies" if kind == "copy" else "newsfold/articles")
+        record = build_record(fields, emission.placement)
+        self.in_flight[id(record)] = (item.id, rest)
+        self.stats.inc_value(f"newsfold/{self.plural(record)}")
         return record
 
-    def _write(self, row: dict[str, Any], urls: list[str]) -> bool:
-        """Record the row and mark its URLs seen, in one transaction; False when the row
-        is already there, unchanged."""
+    async def written(self, item: Any) -> None:
+        """A page's own record reached the feeds (or was dropped or failed after this
+        pipeline): its id is free, and the records its decision changed follow it."""
+        found = self.in_flight.pop(id(item), None)
+        if found is None:
+            return
+        doc, rest = found
+        self.release(doc)
+        for other in rest:
+            await self.rewrite(other)
+
+    async def drain(self) -> None:
+        """Write what the outbox holds from before this run (a killed run's records), or
+        from runs of other workers that are no longer running."""
+        running = await self.threads.call(self.store.runs, "running")
+        others = [run["id"] for run in running if run["id"] != self.run]
+        docs = await self.threads.call(self.store.outbox, others)
+        relation = {}
+        for doc in docs:
+            member = await self.threads.call(self.store.member, doc)
+            relation[doc] = member.relation if member is not None else "article"
+        for doc in sorted(docs, key=lambda d: relation[d] != "article"):
+            await self.rewrite(doc, again=False)
+
+    async def rewrite(self, doc: str, again: bool = True) -> None:
+        """Write a page's record again, from the state, if it changed since it was written.
+
+        A page not written yet is left to its own fetch (`again`), which writes its record
+        as it stands then; only the outbox, after a run died, writes first records.
+        """
+        await self.hold(doc)
+        try:
+            emission = await self.threads.call(self._commit, doc, None, [], False, again)
+            if emission is None or emission.fields is None:
+                return
+            record = build_record(emission.fields, emission.placement)
+            self.stats.inc_value(f"newsfold/rewritten/{self.plural(record)}")
+            await self.scraper().start_itemproc_async(record, response=None)
+        finally:
+            self.release(doc)
+
+    def _commit(
+        self, doc: str, entry: PageEntry | None, urls: list[str], own: bool, again: bool = False
+    ) -> Emission | None:
+        """The record's state, its run and its URLs seen, in one transaction."""
         with self.store.transaction():
-            written = self.store.document(row["id"])
-            if written is not None and written["digest"] == row["digest"]:
-                return False
-            self.store.record(row)
-            now = time.time()
-            for url in urls:
-                self.store.mark_seen(url, row["id"], self.run, now, ttl=self.seen_ttl)
-        return True
+            return self.store.emit(
+                doc, self.run, entry, urls, time.time(), self.seen_ttl, own, again
+            )
+
+    async def hold(self, doc: str) -> None:
+        """Wait until no record of `doc` is being committed or written, then hold it."""
+        while (earlier := self.writing.get(doc)) is not None:
+            await earlier
+        self.writing[doc] = asyncio.get_running_loop().create_future()
+
+    def release(self, doc: str) -> None:
+        done = self.writing.pop(doc, None)
+        if done is not None:
+            done.set_result(None)
+
+    def scraper(self) -> Scraper:
+        assert self.crawler is not None and self.crawler.engine is not None
+        return self.crawler.engine.scraper
+
+    @staticmethod
+    def plural(record: Article | Copy) -> str:
+        """The stat a record counts under."""
+        return "copies" if isinstance(record, Copy) else "articles"

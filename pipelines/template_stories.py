@@ -3,8 +3,9 @@
 A site that carries one story under several URLs (updated versions, the same wire copy in
 two sections) repeats the story's short paragraphs on every one of them. Counted per page,
 they would be taken for the site's furniture on the third URL and cut from it. Once the
-collapse has found a page to be a copy, its blocks are counted under the story's kept
-article instead, so a story is one page to the template however many URLs carry it.
+collapse has found a page's story, its blocks are counted under the story's id (its first
+page's, which stays while its article may change), so a story is one page to the template
+however many URLs carry it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 class TemplateStoriesPipeline:
-    """After the collapse: the blocks of each copy are counted as its story's."""
+    """After the collapse: the blocks of each page of a story are counted as the story's."""
 
     def __init__(self, templates: SiteTemplates, threads: StateThreads | None = None):
         self.templates = templates
@@ -39,12 +40,9 @@ class TemplateStoriesPipeline:
         return cls(SiteTemplates.from_crawler(crawler), state_threads_for(crawler))
 
     async def process_item(self, item: Any) -> Any:
-        if isinstance(item, Page) and item.match and item.doc and item.site and item.id:
+        if isinstance(item, Page) and item.story not in (None, item.id) and item.doc:
+            assert item.site and item.id and item.story
             await self.threads.call(
-                self.templates.same_story,
-                item.site,
-                item.id,
-                item.match.duplicate_of,
-                item.doc.blocks,
+                self.templates.same_story, item.site, item.id, item.story, item.doc.blocks
             )
         return item

@@ -3,7 +3,9 @@
 Starts `sample/serve.py` on loopback, runs `scrapy crawl news` on `sample/sources.toml`
 through it (as an HTTP proxy, so the sites keep their own host names), writes
 `output/demo/articles.jsonl` and `output/demo/copies.jsonl` from a fresh state, and
-prints a summary. Exits non-zero when the crawl fails or writes nothing.
+prints a summary of the records folded as a consumer folds them (each id's record with
+the highest revision): whichever page of the story the crawl met first, its article is
+the original. Exits non-zero when the crawl fails or writes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def fold(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each id's current record: the one with the highest revision."""
+    latest: dict[str, dict[str, Any]] = {}
+    for record in records:
+        if record["revision"] >= latest.get(record["id"], {"revision": 0})["revision"]:
+            latest[record["id"]] = record
+    return list(latest.values())
 
 
 def crawl(proxy: str) -> int:
@@ -64,9 +75,10 @@ def crawl(proxy: str) -> int:
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
-def summary(
-    articles: list[dict[str, Any]], copies: list[dict[str, Any]], stats: dict[str, Any]
-) -> str:
+def summary(records: list[dict[str, Any]], stats: dict[str, Any]) -> str:
+    current = fold(records)
+    articles = [r for r in current if r["kind"] == "article"]
+    copies = [r for r in current if r["kind"] == "copy"]
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for copy in copies:
         by_article[copy["duplicate_of"]].append(copy)
@@ -75,7 +87,8 @@ def summary(
     lines = [
         f"newsfold demo: {stats.get('newsfold/extract/pages', 0)} pages extracted -> "
         f"{len(articles)} articles, {len(copies)} copies, "
-        f"{sum(dropped.values())} not articles ({reasons})",
+        f"{sum(dropped.values())} not articles ({reasons}); "
+        f"{len(records) - len(current)} records written again as their stories changed",
         "",
     ]
     for article in articles:
@@ -86,6 +99,7 @@ def summary(
         lines.append(
             f"  kept   {article['site']:<20} {article['published'] or '':<26} {article['url']}"
         )
+        lines.append(f"         ({article['why']})")
         for copy in sorted(folded, key=lambda c: c["site"]):
             how = f"{copy['method']} {max(copy['similarity'], copy['containment']):.2f}"
             lines.append(f"  copy   {copy['site']:<20} {how:<26} {copy['url']}")
@@ -112,14 +126,13 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    articles = read_jsonl(OUT / "articles.jsonl")
-    copies = read_jsonl(OUT / "copies.jsonl")
+    records = read_jsonl(OUT / "articles.jsonl") + read_jsonl(OUT / "copies.jsonl")
     stats_path = OUT / "stats.json"
     stats = json.loads(stats_path.read_text()) if stats_path.exists() else {}
-    if code != 0 or not articles:
+    if code != 0 or not records:
         print(f"demo crawl failed (exit {code}); see {OUT / 'crawl.log'}", file=sys.stderr)
         return code or 1
-    print(summary(articles, copies, stats))
+    print(summary(records, stats))
     return 0
 
 

@@ -94,12 +94,28 @@ class CrawlResult:
     files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
+    def current(self) -> list[dict[str, Any]]:
+        """The records folded: each id's last (highest revision) record."""
+        return fold(self.records)
+
+    @property
     def articles(self) -> list[dict[str, Any]]:
-        return [r for r in self.records if r["duplicate_of"] is None]
+        return [r for r in self.current if r["duplicate_of"] is None]
 
     @property
     def copies(self) -> list[dict[str, Any]]:
-        return [r for r in self.records if r["duplicate_of"] is not None]
+        return [r for r in self.current if r["duplicate_of"] is not None]
+
+
+def fold(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each id's current record: the one with the highest revision, the last on a tie
+    (in first-seen order of the ids)."""
+    latest: dict[str, dict[str, Any]] = {}
+    for record in records:
+        earlier = latest.get(record["id"])
+        if earlier is None or record.get("revision", 0) >= earlier.get("revision", 0):
+            latest[record["id"]] = record
+    return list(latest.values())
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -30,7 +30,8 @@ from tests.conftest import article_page, prose
 
 MB = 1024 * 1024
 HUGE_BYTES = 50 * MB  # DOWNLOAD_MAXSIZE is 16 MiB
-BOMB_BYTES = 64 * MB  # a gzip bomb's size once decompressed
+BOMB_BYTES = 64 * MB  # a gzip bomb's size once decompressed (the sitemap protocol allows 50)
+BIG_SITEMAP_BYTES = 20 * MB  # past DOWNLOAD_MAXSIZE, within the sitemap protocol's 50 MB
 DEEP_LEVELS = 100_000
 HTML = "text/html"
 
@@ -211,7 +212,16 @@ def feeds(base: str, port: int) -> dict[str, tuple[str, str]]:
             rss,
             f'<rss version="2.0"><channel><title>P</title>{private}</channel></rss>',
         ),
+        # A valid feed with nothing in it today: empty, not broken.
+        "/feeds/empty.xml": (rss, EMPTY_RSS),
+        "/feeds/empty-untyped.xml": ("", EMPTY_RSS),  # sent without a Content-Type
     }
+
+
+EMPTY_RSS = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title>'
+    "<link>http://news.test/</link><description>Nothing yet</description></channel></rss>"
+)
 
 
 def sitemaps(base: str) -> dict[str, tuple[str, str]]:
@@ -245,6 +255,24 @@ def gzip_bomb() -> bytes:
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
     body = b"".join(compressor.compress(b" " * MB) for _ in range(BOMB_BYTES // MB))
     return body + compressor.flush()
+
+
+@functools.cache
+def big_sitemap(base: str, first: int) -> bytes:
+    """A 20 MB urlset, gzipped to some 60 KB: good page `first`, 20 MB of comments, and
+    good page `first + 1`, which only a reader of the whole sitemap finds."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    opening = f"<urlset {SITEMAP_NS}><url><loc>{good_url(base, first)}</loc></url>"
+    closing = f"<url><loc>{good_url(base, first + 1)}</loc></url></urlset>"
+    padding = b"<!--" + b" " * 1000 + b"-->\n"
+    return b"".join(
+        [
+            compressor.compress(opening.encode()),
+            *(compressor.compress(padding) for _ in range(BIG_SITEMAP_BYTES // len(padding))),
+            compressor.compress(closing.encode()),
+            compressor.flush(),
+        ]
+    )
 
 
 class HostileHandler(BaseHTTPRequestHandler):
@@ -282,6 +310,16 @@ class HostileHandler(BaseHTTPRequestHandler):
                 403, HTML, CHALLENGES["cloudflare"].encode()
             ),
             "/sitemaps/bomb.xml.gz": lambda: self.send(200, "application/x-gzip", gzip_bomb()),
+            # The same two with Content-Encoding: gzip, which Scrapy decodes before the spider.
+            "/sitemaps/bomb-encoded.xml": lambda: self.send(
+                200, "application/xml", gzip_bomb(), Content_Encoding="gzip"
+            ),
+            "/sitemaps/big-encoded.xml": lambda: self.send(
+                200, "application/xml", big_sitemap(base, 21), Content_Encoding="gzip"
+            ),
+            "/sitemaps/big.xml.gz": lambda: self.send(
+                200, "application/x-gzip", big_sitemap(base, 23)
+            ),
             "/redirect/loop-a": lambda: self.redirect("/redirect/loop-b"),
             "/redirect/loop-b": lambda: self.redirect("/redirect/loop-a"),
             "/redirect/self": lambda: self.redirect("/redirect/self"),
@@ -313,8 +351,10 @@ class HostileHandler(BaseHTTPRequestHandler):
             self.send(404, HTML, b"<html><body><p>Not found</p></body></html>")
 
     def send(self, status: int, content_type: str, body: bytes, **headers: str) -> None:
+        """A response; an empty `content_type` sends none."""
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
+        if content_type:
+            self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for name, value in headers.items():
             self.send_header(name.replace("_", "-"), value)

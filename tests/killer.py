@@ -53,3 +53,34 @@ class KillWhenClosing:
 
     def spider_closed(self) -> None:
         _die()
+
+
+class KillDuringRepair:
+    """An extension placed before the manifest (which begins the run and repairs killed
+    ones): `KILL_DURING_REPAIR=publish` dies right after a repaired file got its final
+    name, before its `.part` is removed; `=state` dies after the files, before the state
+    forgets the records they lack."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        import crawler.runs as runs
+
+        step = crawler.settings.get("KILL_DURING_REPAIR")
+        if step == "publish":
+            replace = runs.os.replace
+
+            def replace_then_die(source: Any, target: Any) -> None:
+                replace(source, target)
+                if str(target).endswith(".jsonl"):
+                    _die()
+
+            runs.os.replace = replace_then_die  # type: ignore[assignment]
+        elif step == "state":
+            real_repair = runs.repair
+
+            def undeliver_then_die(store: Any, run: Any, status: str = "killed") -> Any:
+                store.undeliver = lambda *args: _die()
+                return real_repair(store, run, status)
+
+            runs.repair = undeliver_then_die
+        return cls()

@@ -207,6 +207,7 @@ def test_broken_and_bomb_feeds_are_refused(
     server: HostileServer, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     names = ["good", "truncated", "truncated-atom", "garbage", "bomb", "bomb-atom"]
+    names += ["empty", "empty-untyped"]  # valid and empty: nothing to count
     feeds = ",".join(server.url(f"/feeds/{name}.xml") for name in names)
     result = run_crawl("feeds", tmp_path_factory.mktemp("feeds"), args={"feeds": feeds})
     assert result.returncode == 0, result.log[-2000:]
@@ -218,24 +219,32 @@ def test_broken_and_bomb_feeds_are_refused(
     }
     for name, reason in [("garbage", "bad_feed"), ("bomb", "xml_entities")]:
         assert f"Skipped {server.url(f'/feeds/{name}.xml')} ({reason})" in result.log
+    assert "no Content-type specified" not in result.log
     served = {path for _, path in server.served()}
     assert "/good/13.ht" not in served  # the item cut off mid-link
     assert not {"/good/14.html", "/good/15.html"} & served  # the bombs' links
 
 
-def test_broken_and_bomb_sitemaps_are_refused(
+def test_broken_bomb_and_big_sitemaps(
     server: HostileServer, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """Broken and bomb sitemaps are refused; a sitemap past DOWNLOAD_MAXSIZE (16 MiB) but
+    within the protocol's 50 MB is read whole, gzipped or sent with Content-Encoding."""
     names = ["good.xml", "truncated.xml", "truncated-empty.xml", "garbage.xml", "bomb.xml"]
-    sitemaps = ",".join(server.url(f"/sitemaps/{name}") for name in [*names, "bomb.xml.gz"])
+    names += ["bomb.xml.gz", "bomb-encoded.xml", "big.xml.gz", "big-encoded.xml"]
+    sitemaps = ",".join(server.url(f"/sitemaps/{name}") for name in names)
     result = run_crawl("sitemaps", tmp_path_factory.mktemp("sitemaps"), args={"sitemaps": sitemaps})
     assert result.returncode == 0, result.log[-2000:]
-    assert titles(result) == {"Good story 16", "Good story 17"}
+    # 21 and 23 open the big sitemaps; 22 and 24 follow their 20 MB of padding
+    assert titles(result) == {f"Good story {n}" for n in (16, 17, 21, 22, 23, 24)}
     assert newsfold_counts(result, "skipped", "errors") == {
         "newsfold/skipped/bad_sitemap": 2,  # garbage.xml, truncated-empty.xml
         "newsfold/skipped/xml_entities": 1,  # bomb.xml
-        "newsfold/skipped/too_large": 1,  # bomb.xml.gz: 64 MB of gzip-compressed spaces
+        # bomb.xml.gz and bomb-encoded.xml: 64 MB of gzip-compressed spaces
+        "newsfold/skipped/too_large": 2,
     }
+    for name in ("bomb.xml.gz", "bomb-encoded.xml"):
+        assert f"Skipped {server.url(f'/sitemaps/{name}')} (too_large)" in result.log
     assert result.stats["newsfold/sitemaps/truncated"] == 1
     served = {path for _, path in server.served()}
     assert "/good/18.ht" not in served  # the entry cut off mid-URL

@@ -20,7 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import crawl_command, read_jsonl, run_crawl, story_web
+from crawler.state import open_state
+from tests.conftest import (
+    article_page,
+    crawl_command,
+    fold,
+    prose,
+    read_jsonl,
+    run_crawl,
+    story_web,
+)
 
 STORIES, COPIES = 24, 8
 ARGS = {"feeds": "http://news.test/feed.xml,http://mirror.test/feed.xml"}
@@ -62,8 +71,8 @@ def test_killed_runs_lose_nothing_and_write_nothing_twice(scenario, make_web, tm
     output = workdir / "output"
     assert not list(output.glob("*.part")), "every file is complete and under its final name"
     records = [r for path in sorted(output.glob("*.jsonl")) for r in read_jsonl(path)]
-    ids = [r["id"] for r in records]
-    duplicated = len(ids) - len(set(ids))
+    revisions = [(r["id"], r["revision"]) for r in records]
+    duplicated = len(revisions) - len(set(revisions))
     urls = {r["url"] for r in records}
     expected = {f"http://news.test/story-{n}.html" for n in range(STORIES)} | {
         f"http://mirror.test/copy-{n}.html" for n in range(COPIES)
@@ -80,8 +89,9 @@ def test_killed_runs_lose_nothing_and_write_nothing_twice(scenario, make_web, tm
         assert redone >= killed
     assert duplicated == 0
     assert urls == expected
-    articles = {r["id"] for r in records if r["duplicate_of"] is None}
-    copies = [r for r in records if r["duplicate_of"] is not None]
+    current = fold(records)
+    articles = {r["id"] for r in current if r["duplicate_of"] is None}
+    copies = [r for r in current if r["duplicate_of"] is not None]
     assert len(articles) == STORIES and len(copies) == COPIES
     assert all(copy["duplicate_of"] in articles for copy in copies)
 
@@ -93,6 +103,73 @@ def test_killed_runs_lose_nothing_and_write_nothing_twice(scenario, make_web, tm
     assert 1 <= statuses.count("killed") <= killed
     manifest = json.loads(max(output.glob("manifest-*.json")).read_text())
     assert manifest["exit_code"] == 0
+
+
+@pytest.mark.parametrize("kill_at", [1, 2])
+def test_a_kill_between_a_new_article_and_its_story_s_copies_loses_nothing(
+    kill_at, make_web, tmp_path, state_url
+):
+    """The original arrives in a later run: its record, then the former article re-emitted
+    as its copy. Killed after the first (1) or the second (2) record is committed and
+    before it is written, the next run writes what is missing, from the state: the pages
+    are not fetched again (they may have left their feeds), and nothing is written twice.
+    On SQLite and on Redis (one worker, with its own frontier)."""
+    body = prose(77, paragraphs=8)
+    server = make_web(
+        {
+            "reprint.test/story.html": article_page(
+                "Reprinted", ["Source: Wire", *body], "2024-03-02T08:00:00+00:00", site_name="R"
+            ),
+            "wire.test/story.html": article_page(
+                "Original", body, "2024-03-01T08:00:00+00:00", site_name="Wire"
+            ),
+            "other.test/news.html": article_page("Other", prose(78), "2024-03-03T08:00:00+00:00"),
+        }
+    )
+    workdir = tmp_path / "run"
+
+    def crawl(page: str, **settings: str) -> int:
+        settings = {"STATE_URL": state_url, "FRONTIER_URL": "local", **settings}
+        command, env = crawl_command(
+            "urls",
+            workdir,
+            args={"urls": page},
+            settings=settings,
+            proxy=server.address,
+            output=None,
+        )
+        return subprocess.run(command, cwd=workdir, env=env, timeout=120).returncode
+
+    assert crawl("http://reprint.test/story.html") == 0
+    killed = crawl(
+        "http://wire.test/story.html",
+        ITEM_PIPELINES=json.dumps({"tests.killer.KillAfterRecords": 450}),
+        KILL_AFTER_RECORDS=str(kill_at),
+    )
+    assert killed == -signal.SIGKILL
+    assert crawl("http://other.test/news.html") == 0
+
+    log = (workdir / "crawl.log").read_text()
+    assert "1 records it did not write will be written again" in log
+    records = [r for path in sorted(workdir.glob("output/*.jsonl")) for r in read_jsonl(path)]
+    revisions = [(r["id"], r["revision"]) for r in records]
+    assert len(revisions) == len(set(revisions)), "a record written twice"
+    current = {r["url"]: r for r in fold(records)}
+    original = current["http://wire.test/story.html"]
+    reprint = current["http://reprint.test/story.html"]
+    assert original["kind"] == "article" and original["why"] == "credited by other pages"
+    assert reprint["kind"] == "copy" and reprint["duplicate_of"] == original["id"]
+    # Its first record said it was the article; a revision lost in the kill is not reused.
+    assert reprint["revision"] == kill_at + 1
+    assert current["http://other.test/news.html"]["kind"] == "article"
+    # The last run fetched other.test only, and wrote what the killed run did not.
+    stats = json.loads((workdir / "stats.json").read_text())
+    assert stats["newsfold/articles"] == 1 and stats["downloader/response_count"] == 2
+    assert stats.get("newsfold/rewritten/articles", 0) == (1 if kill_at == 1 else 0)
+    assert stats["newsfold/rewritten/copies"] == 1
+    store = open_state(state_url)
+    assert store.outbox() == []
+    store.close()
 
 
 def test_a_killed_crawl_leaves_no_extraction_processes_behind(make_web, tmp_path):
@@ -132,3 +209,37 @@ def _descendants(pid: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def test_no_flag_and_no_kill_during_the_repair_loses_or_doubles_a_record(make_web, tmp_path):
+    """A killed run's half-written `-o` file, then `-O` on it, then kills in the middle of
+    the repair itself: the file ends with every page once."""
+    server = make_web(story_web(STORIES, COPIES))
+    workdir = tmp_path / "run"
+
+    def run(feeds: str, flag: str = "-o", **settings: str) -> int:
+        settings["ITEM_PIPELINES"] = json.dumps({"tests.killer.KillAfterRecords": 450})
+        settings["EXTENSIONS"] = json.dumps({"tests.killer.KillDuringRepair": -1})
+        command, env = crawl_command(
+            "feeds", workdir, args={"feeds": feeds}, settings={**SLOW, **settings}, output=None
+        )
+        env["http_proxy"] = server.address
+        done = subprocess.run([*command, flag, "out.jsonl"], cwd=workdir, env=env)
+        return done.returncode
+
+    assert run("http://mirror.test/feed.xml") == 0
+    assert run(ARGS["feeds"], KILL_AFTER_RECORDS="4") == -signal.SIGKILL
+    assert run(ARGS["feeds"], flag="-O") == 3  # would overwrite records: refused
+    assert run(ARGS["feeds"], KILL_DURING_REPAIR="publish") == -signal.SIGKILL
+    assert run(ARGS["feeds"], KILL_DURING_REPAIR="state") == -signal.SIGKILL
+    assert run(ARGS["feeds"]) == 0
+
+    records = read_jsonl(workdir / "out.jsonl")
+    written = [(r["id"], r["revision"]) for r in records]
+    urls = [r["url"] for r in fold(records)]
+    expected = {f"http://news.test/story-{n}.html" for n in range(STORIES)} | {
+        f"http://mirror.test/copy-{n}.html" for n in range(COPIES)
+    }
+    assert len(written) == len(set(written)), "a record written twice"
+    assert len(urls) == len(set(urls)) and set(urls) == expected
+    assert not list(workdir.glob("*.part")) and not list(workdir.glob("*.joining"))

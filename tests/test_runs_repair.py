@@ -27,16 +27,31 @@ def test_complete_lines_stop_at_a_torn_line(tmp_path):
     assert end == len(b'{"id": "a"}\n{"id": "b"}\n')
 
 
-def test_publish_replaces_or_appends_in_one_step(tmp_path):
+def test_publish_never_destroys_lines_already_there(tmp_path):
     final = tmp_path / "out.jsonl"
-    final.write_text("old\n")
+    part = part_path(final)
+    part.write_text("first\n")
+    publish(part, final)
+    assert final.read_text() == "first\n" and not part.exists()
+    part.write_text("new\n")
+    publish(part, final)
+    assert final.read_text() == "first\nnew\n" and not part.exists()
+
+
+def test_publish_again_after_a_kill_adds_nothing_twice(tmp_path):
+    final = tmp_path / "out.jsonl"
+    final.write_text("old\nnew\n")  # joined; killed before the part was removed
     part = part_path(final)
     part.write_text("new\n")
-    publish(part, final, append=True)
+    publish(part, final)
     assert final.read_text() == "old\nnew\n" and not part.exists()
-    part.write_text("newer\n")
-    publish(part, final, append=False)
-    assert final.read_text() == "newer\n"
+
+
+def test_an_empty_part_leaves_no_file(tmp_path):
+    final = tmp_path / "out.jsonl"
+    part_path(final).write_bytes(b"")
+    publish(part_path(final), final)
+    assert not final.exists() and not part_path(final).exists()
 
 
 def test_a_new_run_repairs_a_killed_one(tmp_path, state_url):
@@ -44,7 +59,7 @@ def test_a_new_run_repairs_a_killed_one(tmp_path, state_url):
     killed = begin(store, "feeds", wait=0)
     final = tmp_path / "output" / f"articles-{killed.id}.jsonl"
     final.parent.mkdir()
-    killed.add_file(str(final), append=False)
+    killed.add_file(str(final))
     with store.transaction():
         for doc in ("a", "b", "c"):
             store.record(

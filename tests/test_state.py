@@ -1,5 +1,6 @@
 """The state primitives, one body for each backend (`store`/`state_url` run on SQLite and Redis)."""
 
+import logging
 import threading
 from typing import Any
 
@@ -8,8 +9,19 @@ import pytest
 from redis.client import Pipeline
 
 from crawler import redisconn
+from crawler.items import Placement
 from crawler.redisconn import Outage
-from crawler.state import Evidence, Member, SQLiteState, StateError, StateLocked, open_state
+from crawler.state import (
+    Evidence,
+    Member,
+    PageEntry,
+    Settlement,
+    SQLiteState,
+    StateError,
+    StateLocked,
+    StateMissing,
+    open_state,
+)
 
 
 def test_open_state_urls(tmp_path, monkeypatch):
@@ -25,6 +37,35 @@ def test_open_state_urls(tmp_path, monkeypatch):
     default.close()
     with pytest.raises(StateError, match="unsupported"):
         open_state("mysql://x")
+
+
+def test_a_new_state_is_created_only_when_asked_and_says_so(tmp_path, redis_server, caplog):
+    caplog.set_level(logging.INFO, logger="crawler")
+    path = tmp_path / "new" / "dir" / "s.sqlite"
+    redis_url = f"{redis_server.url}?prefix=fresh"
+    for url in (f"sqlite:///{path}", redis_url):
+        with pytest.raises(StateMissing, match=r"no state .*a crawl creates it"):
+            open_state(url, create=False)
+    assert not (tmp_path / "new").exists() and redis_server.client().dbsize() == 0
+    open_state(f"sqlite:///{path}").close()
+    open_state(redis_url).close()
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("New state")] == [
+        f"New state: created {path} (no earlier runs; every page is new), in the new directory "
+        f"{tmp_path / 'new'}",
+        f"New state: created {redis_server.url} (prefix 'fresh') (no earlier runs; every page is "
+        "new)",
+    ]
+    caplog.clear()
+    for url in (f"sqlite:///{path}", redis_url):  # a state that exists: nothing to say
+        open_state(url, create=False).close()
+        open_state(url).close()
+    assert not [r for r in caplog.records if r.getMessage().startswith("New state")]
+
+
+def test_a_state_path_that_cannot_be_made_is_a_state_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(StateError, match="cannot create state"):
+        open_state(f"sqlite:///{tmp_path}/file/s.sqlite")
 
 
 def test_index_candidates_and_records_survive_reopening(state_url):
@@ -50,61 +91,127 @@ def test_index_candidates_and_records_survive_reopening(state_url):
     store.close()
 
 
-def test_settle_founds_joins_and_merges_clusters(store):
+def entry(doc: str, published: str | None = None) -> PageEntry:
+    """A page's fields and profile as the collapse keeps them."""
+    fields: dict[str, Any] = {
+        "id": doc,
+        "url": f"http://x.test/{doc}",
+        "canonical_url": f"http://x.test/{doc}",
+        "site": "x.test",
+        "title": f"T {doc}",
+        "published": published,
+        "text": f"text of {doc}",
+        "credits": [],
+        "fetched_at": "2026-11-28T10:00:00+00:00",
+    }
+    return PageEntry.of(doc, fields, 1, "earliest published" if published else "")
+
+
+def join_plan(store, doc: str, matched: list[str], article: str, changed: list[str]):
+    """A plan joining `doc` to the stories of `matched`, as the collapse would make it."""
+    snapshot = store.snapshot(matched)
+    stories = sorted(snapshot.stories.values(), key=lambda story: story.seq)
+    return Settlement(
+        doc,
+        {story.cluster: story.version for story in stories},
+        stories[0].cluster,
+        article,
+        "most complete text",
+        Evidence(matched[0], 0.8, 0.9, "jaccard"),
+        {d: Evidence(doc, 0.7, 0.95, "containment") for d in matched if d != article},
+        changed,
+        "run-1",
+    )
+
+
+def test_settle_founds_joins_and_merges_stories(store):
     for doc, bands in (("a", [1]), ("b", [2])):  # nothing before them: decided at once
-        assert store.claim(doc, bands, np.array([1], dtype=np.uint32)).known == Member(
-            doc, doc, "kept"
-        )
-    claim = store.claim("c", [1, 2, 3], np.array([1], dtype=np.uint32))
+        known = store.claim(doc, bands, np.array([1], dtype=np.uint32), entry(doc), "run-1")
+        assert known.known == Member(doc, doc, "article")
+    claim = store.claim("c", [1, 2, 3], np.array([1], dtype=np.uint32), entry("c"), "run-1")
     assert claim.known is None and sorted(doc for doc, _ in claim.candidates) == ["a", "b"]
-    assert store.settle("a", [], None) == Member("a", "a", "kept")
-    assert store.settle("b", [], None) == Member("b", "b", "kept")
-    evidence = Evidence("b", 0.8, 0.9, "jaccard")
-    joined = store.settle("c", ["b", "a"], evidence)
-    assert joined == Member("c", "a", "copy", 0.8, 0.9, "jaccard")  # "a" founded first
-    assert store.settle("c", [], None) == joined  # decided once
-    again = store.claim("c", [7], np.array([2], dtype=np.uint32))
+    snapshot = store.snapshot(["a", "b"])
+    assert snapshot.clusters == {"a": "a", "b": "b"} and snapshot.pending == []
+    assert [p.profile.doc for p in snapshot.stories["a"].pages] == ["a"]
+    assert snapshot.stories["a"].article == "a" and snapshot.shingles["b"].tolist() == [1]
+    plan = join_plan(store, "c", ["b", "a"], "c", ["c", "a", "b"])
+    joined = store.settle(plan)
+    assert joined == Member("c", "a", "article", 0.8, 0.9, "jaccard")  # "a" founded first
+    assert store.settle(plan) == joined  # decided once
+    again = store.claim("c", [7], np.array([2], dtype=np.uint32), entry("c"), "run-1")
     assert again.known == joined and store.shingles(["c"])["c"].tolist() == [1]  # not redone
     assert store.clusters_of(["a", "b", "c", "zzz"]) == {"a": "a", "b": "a", "c": "a"}
-    assert store.member("b") == Member("b", "a", "article")
-    assert store.member("zzz") is None and store.kept("a") == "a"
+    assert store.member("b") == Member("b", "a", "copy", 0.7, 0.95, "containment")
+    assert store.member("zzz") is None and store.kept("a") == "c"
+    assert store.outbox() == ["a", "b", "c"] and store.outbox(["run-1"]) == []
     rows = list(store.cluster_rows(2))
-    assert [(r["cluster"], r["id"], r["relation"]) for r in rows] == [
-        ("a", "a", "kept"),
-        ("a", "b", "article"),
-        ("a", "c", "copy"),
+    assert [(r["cluster"], r["id"], r["relation"], r["why"]) for r in rows] == [
+        ("a", "a", "copy", "most complete text"),
+        ("a", "b", "copy", "most complete text"),
+        ("a", "c", "article", "most complete text"),
     ]
+    assert rows[2]["url"] == "http://x.test/c" and rows[2]["kept"] == "c"
     assert len(list(store.cluster_rows(4))) == 0
 
 
-def test_cluster_rows_carry_the_pages_records(store):
-    for doc in ("a", "b"):
-        store.claim(doc, [1], np.array([1], dtype=np.uint32))
-        with store.transaction():
-            store.record({"id": doc, "kind": "article", "url": f"u/{doc}", "site": "x.test"})
-    store.settle("a", [], None)
-    store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard"))
-    rows = list(store.cluster_rows(1))
-    assert [(r["id"], r["url"], r["site"], r["similarity"]) for r in rows] == [
-        ("a", "u/a", "x.test", None),
-        ("b", "u/b", "x.test", 1.0),
-    ]
-    assert set(rows[0]) == set(rows[1]) and rows[0]["kept"] == "a"
-
-
-def test_a_matched_page_not_yet_settled_is_reported_not_guessed(store):
-    for doc in ("z", "a", "b"):  # "a" and "b" have candidates, so wait to be settled
-        store.claim(doc, [1], np.array([1], dtype=np.uint32))
-    if isinstance(store, SQLiteState):  # one transaction a decision: nothing is ever pending
-        assert store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard")) == Member(
-            "b", "b", "kept"
-        )
+def test_a_story_changed_since_it_was_read_is_decided_again(store):
+    for doc in ("a", "b", "c"):
+        store.claim(doc, [1] if doc == "a" else [1, 2], np.array([1], dtype=np.uint32), entry(doc))
+    stale = join_plan(store, "c", ["a"], "a", ["c"])
+    assert store.settle(join_plan(store, "b", ["a"], "a", ["b"])) == Member(
+        "b", "a", "copy", 0.8, 0.9, "jaccard"
+    )
+    if isinstance(store, SQLiteState):  # read and written in one transaction: never stale
         return
-    assert store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard")) == ["a"]
-    assert store.member("b") is None
-    store.settle("a", [], None)
-    settled = store.settle("b", ["a"], Evidence("a", 1.0, 1.0, "jaccard"))
-    assert settled == Member("b", "a", "copy", 1.0, 1.0, "jaccard")
+    assert store.settle(stale) is None  # "a" gained a page since the plan was made
+    assert store.member("c") is None
+    assert store.settle(join_plan(store, "c", ["a"], "a", ["c"])) is not None
+
+
+def test_a_page_claimed_but_not_decided_is_pending(store):
+    for doc in ("z", "a"):  # "a" has a candidate, so waits to be settled
+        store.claim(doc, [1], np.array([1], dtype=np.uint32), entry(doc))
+    snapshot = store.snapshot(["a", "z"])
+    assert snapshot.clusters == {"z": "z"} and snapshot.shingles["a"].tolist() == [1]
+    # SQLite decides a page in the transaction that claims it: no other process waits.
+    assert snapshot.pending == ([] if isinstance(store, SQLiteState) else ["a"])
+
+
+def test_emit_commits_each_new_record_once_with_a_higher_revision(store):
+    store.claim("a", [1], np.array([1], dtype=np.uint32), entry("a", "2024-03-02"), "run-1")
+    assert store.emit("a", "run-1", again=True) is None  # its first record is its fetch's
+    assert store.outbox() == ["a"]
+    with store.transaction():
+        first = store.emit("a", "run-1", urls=["http://x.test/a?ref=feed"], at=5.0, own=True)
+    assert first is not None and first.fields is None  # the caller has them
+    assert first.placement == Placement("article", "a", why="earliest published", revision=1)
+    assert store.seen("http://x.test/a?ref=feed") == (5.0, "run-1")
+    assert store.emit("a", "run-1") is None and store.outbox() == []  # nothing new
+    store.claim("b", [1], np.array([1], dtype=np.uint32), entry("b", "2024-03-01"), "run-1")
+    store.settle(join_plan(store, "b", ["a"], "b", ["b", "a"]))
+    assert store.outbox() == ["a", "b"]
+    with store.transaction():
+        demoted = store.emit("a", "run-2", again=True)
+    assert demoted is not None and demoted.fields is not None
+    assert demoted.fields["url"] == "http://x.test/a"
+    assert demoted.placement == Placement("copy", "a", "b", 0.7, 0.95, "containment", revision=2)
+    assert store.outbox() == ["b"] and store.document("a")["run"] == "run-2"
+    with store.transaction():
+        assert store.undeliver("run-2", {"a": 1}) == 1  # only revision 1 reached the output
+    assert store.outbox() == ["a", "b"]
+    with store.transaction():
+        redone = store.emit("a", "run-3")
+    assert redone is not None and redone.placement.revision == 3
+    assert store.seen("http://x.test/a?ref=feed") is not None  # not fetched again
+
+
+def test_emit_without_a_story_writes_the_page_as_its_own_article(store):
+    """Duplicate collapse off: the page's fields come with the record."""
+    with store.transaction():
+        written = store.emit("a", "run-1", entry("a"), own=True)
+    assert written is not None and written.placement == Placement("article", "a")
+    assert store.page("a") is not None and store.page("a")["url"] == "http://x.test/a"
+    assert store.emit("zzz", "run-1") is None  # nothing kept to write
 
 
 def test_a_failed_transaction_leaves_nothing(store):
@@ -172,7 +279,7 @@ def test_undeliver_forgets_only_the_records_a_run_did_not_write(store):
             store.record({"id": doc, "kind": "article", "url": doc, "digest": "d", "run": "r1"})
             store.mark_seen(f"http://x.test/{doc}", doc, "r1", at=1.0)
         store.record({"id": "z", "kind": "article", "url": "z", "digest": "d", "run": "r0"})
-        assert store.undeliver("r1", delivered={"a"}) == 2
+        assert store.undeliver("r1", delivered={"a": 0}) == 2
     assert store.seen("http://x.test/a") is not None
     assert store.seen("http://x.test/b") is None
     b, z = store.document("b"), store.document("z")
@@ -301,3 +408,56 @@ def test_a_transaction_sent_across_a_redis_restart_keeps_its_writes(durable_redi
         if restart.ident is not None:
             restart.join()
         store.close()
+
+
+def test_a_state_of_an_earlier_version_is_read_and_its_stories_set_right(state_url, tmp_path):
+    """Before pages were kept whole: a story kept its first page as its article, a page
+    it absorbed said it was an article too, and rows held what the records said."""
+    rows = {
+        "a": {"kind": "article", "text": "text of a", "published": "2024-03-01"},
+        "b": {"kind": "article", "text": "text of b", "published": "2024-03-02"},
+        "c": {"kind": "copy", "published": "2024-02-01"},
+    }
+    if state_url.startswith("sqlite"):
+        import sqlite3
+
+        old = sqlite3.connect(tmp_path / "state.sqlite")
+        old.executescript(
+            "CREATE TABLE clusters (id TEXT PRIMARY KEY, kept TEXT NOT NULL, seq INTEGER);"
+            "CREATE TABLE members (doc TEXT PRIMARY KEY, cluster TEXT NOT NULL, relation TEXT "
+            "NOT NULL, similarity REAL, containment REAL, method TEXT);"
+            "INSERT INTO clusters VALUES ('a', 'a', 1);"
+            "INSERT INTO members VALUES ('a', 'a', 'kept', NULL, NULL, NULL), "
+            "('b', 'a', 'article', NULL, NULL, NULL), ('c', 'a', 'copy', 0.9, 0.9, 'jaccard');"
+        )
+        old.commit()
+        old.close()
+    else:
+        import redis
+
+        client = redis.Redis.from_url(state_url)
+        client.hset("newsfold:meta", mapping={"seq": 3, "buckets": 1 << 16})
+        client.zadd("newsfold:clusters", {"a": 1})
+        client.sadd("newsfold:c:a", "a", "b", "c")
+        for n, (doc, relation) in enumerate((("a", "kept"), ("b", "article"), ("c", "copy"))):
+            client.hset(f"newsfold:d:{doc}", mapping={"seq": n + 1, "cluster": "a"})
+            client.hset(f"newsfold:d:{doc}", "relation", relation)
+            client.set(f"newsfold:s:{doc}", np.array([1, 2], dtype="<u4").tobytes())
+        client.hset("newsfold:d:c", mapping={"similarity": 0.9, "containment": 0.9})
+        client.hset("newsfold:d:c", "method", "jaccard")
+    store = open_state(state_url)
+    with store.transaction():
+        for doc, row in rows.items():
+            store.record({"id": doc, "url": f"http://x.test/{doc}", "digest": "old", **row})
+    assert store.outbox() == ["b"]  # written as an article, now a copy of "a"
+    assert store.member("b") == Member("b", "a", "copy")
+    with store.transaction():
+        again = store.emit("b", "run-1")
+    assert again is not None and again.placement.kind == "copy"
+    assert again.placement.revision == 1 and again.fields is not None
+    assert again.fields["text"] == "text of b"
+    story = store.snapshot(["a"]).stories["a"]
+    eligible = {page.profile.doc: page.profile.eligible for page in story.pages}
+    assert eligible == {"a": True, "b": True, "c": False}  # a copy's text was not kept
+    assert [p.profile.published for p in story.pages] == ["2024-03-01", "2024-03-02", "2024-02-01"]
+    store.close()

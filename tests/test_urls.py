@@ -1,6 +1,16 @@
-import pytest
+import random
 
-from crawler.urls import canonical_url, is_private_address, is_private_host, site_of, url_id
+import pytest
+from scrapy import Request
+
+from crawler.urls import (
+    canonical_url,
+    is_private_address,
+    is_private_host,
+    site_of,
+    url_id,
+    url_problem,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +66,97 @@ def test_public_and_names():
     assert is_private_host("api.localhost")
     assert is_private_host("[::1]")
     assert not is_private_host("news.example.com")
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("www.example.com/page", "no scheme (write https://www.example.com/page)"),
+        ("example.com", "no scheme (write https://example.com)"),
+        ("localhost:8080/a", "no scheme (write https://localhost:8080/a)"),
+        ("//cdn.example.com/a", "no scheme (write https://cdn.example.com/a)"),
+        ("not a url", "no scheme: not a URL (a URL starts with https://)"),
+        ("/relative/path.html", "no scheme: not a URL (a URL starts with https://)"),
+        ("javascript:void(0)", "not http(s): javascript: URLs are not fetched"),
+        ("mailto:desk@example.com", "not http(s): mailto: URLs are not fetched"),
+        ("data:text/html,<p>hi</p>", "not http(s): data: URLs are not fetched"),
+        ("TEL:+44123", "not http(s): tel: URLs are not fetched"),
+        ("ftp://files.example.com/a", "not http(s): ftp: URLs are not fetched"),
+        ("file:///etc/passwd", "not http(s): file: URLs are not fetched"),
+        ("http:///path", "no host"),
+        ("https://", "no host"),
+        ("http://exa mple.com/", "bad host 'exa mple.com'"),
+        ("http://example.com:port/", "malformed (Port could not be cast to integer value"),
+        ("http://example.com:99999/", "malformed (Port out of range 0-65535)"),
+        ("http://[::1/", "malformed (Invalid IPv6 URL)"),
+        ("", "empty"),
+    ],
+)
+def test_url_problem_says_what_is_wrong(url, problem):
+    found = url_problem(url)
+    assert found is not None and found.startswith(problem), found
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.test/a",
+        "HTTP://NEWS.test:8080/a?b=1#c",
+        "  https://news.test/with space  ",
+        "https://münchen.test/straße",
+        "http://127.0.0.1:8000/x",
+        "https://user:pw@news.test/",
+        "http://[::1]:8080/",
+    ],
+)
+def test_url_problem_lets_fetchable_urls_through(url):
+    assert url_problem(url) is None
+    Request(canonical_url(url))
+
+
+def test_a_url_without_a_problem_always_makes_a_request():
+    """Garbage from feeds and pages: whatever passes the check must build a Request."""
+    rng = random.Random(13)
+    pieces = [
+        "http",
+        "https",
+        "://",
+        ":",
+        "/",
+        "//",
+        "[",
+        "]",
+        "::1",
+        "@",
+        "?",
+        "#",
+        "%",
+        "%zz",
+        " ",
+        "\t",
+        "xn--",
+        "news.test",
+        "münchen",
+        ".",
+        "..",
+        "-",
+        "80",
+        "99999",
+        "javascript",
+        "mailto",
+        "\\",
+        "<",
+        "\x00",
+        "é",
+        "a",
+        "1",
+    ]
+    built = 0
+    starts = ["http://", "https://", "HTTPS://", "http:/", "", "javascript:", "http://news.test"]
+    for _ in range(5000):
+        rest = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        url = rng.choice(starts) + rest
+        if url_problem(url) is None:
+            Request(canonical_url(url))
+            built += 1
+    assert built > 500  # the check lets real URLs through, not only refuses

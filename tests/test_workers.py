@@ -26,6 +26,7 @@ from bench.syndication_web import SITES, Web, build_web
 from tests.conftest import (
     SitesServer,
     crawl_command,
+    fold,
     read_jsonl,
     run_crawl,
     validate_records,
@@ -65,7 +66,7 @@ def single(served: SitesServer, tmp_path_factory: pytest.TempPathFactory) -> dic
     result = run_crawl("feeds", workdir, args=FEEDS, proxy=served.address)
     assert result.returncode == 0, result.log[-3000:]
     return {
-        "urls": sorted(r["url"] for r in result.records),
+        "urls": sorted(r["url"] for r in result.current),
         "clusters": clusters(workdir, f"sqlite:///{workdir / 'state.sqlite'}"),
     }
 
@@ -145,10 +146,21 @@ def check_shared_crawl(
     assert all(counts[f"http://{site.host}/robots.txt"] <= len(workdirs) for site in SITES)
     records = records_of(workdirs)
     validate_records(records)
-    assert sorted(r["url"] for r in records) == single["urls"], "each record once, none lost"
+    check_records(records, single)
     assert all(records_of([w]) for w in workdirs), "both workers did work"
     assert clusters(workdirs[0], redis_url) == single["clusters"]
     assert redis.keys("newsfold:frontier:*") == [], "the last worker out cleans up"
+
+
+def check_records(records: list[dict[str, Any]], single: dict[str, Any]) -> None:
+    """Every page's records fold to one current record, none lost; no revision twice; a
+    story's records agree on its article."""
+    revisions = [(r["id"], r["revision"]) for r in records]
+    assert len(revisions) == len(set(revisions)), "a record written twice"
+    current = fold(records)
+    assert sorted(r["url"] for r in current) == single["urls"], "each page once, none lost"
+    articles = {r["id"] for r in current if r["kind"] == "article"}
+    assert all(r["duplicate_of"] in articles for r in current if r["kind"] == "copy")
 
 
 def test_two_workers_fetch_each_page_once_and_fold_like_one_process(
@@ -204,7 +216,7 @@ def test_redis_away_too_long_stops_the_worker_with_code_7_and_loses_nothing(
     assert code == 0, logs([first])[-5000:]
     records = records_of([first])
     assert len(records) > len(written)
-    assert sorted(r["url"] for r in records) == single["urls"], "each record once, none lost"
+    check_records(records, single)
     assert clusters(first, durable_redis.url) == single["clusters"]
 
 

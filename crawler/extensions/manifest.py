@@ -25,7 +25,7 @@ from scrapy import Spider, signals
 
 from crawler.exitcodes import exit_code
 from crawler.items import Copy
-from crawler.runs import Run, run_for
+from crawler.runs import Run, describe, run_for
 from crawler.signals import page_refused
 from crawler.spiders.base import SOURCE
 
@@ -123,12 +123,15 @@ class RunManifest:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         code = exit_code(stats, False, self.crawler.settings.getfloat("MAX_ERROR_RATIO"))
-        self.run.finish("finished")
-        files = [
-            {"path": entry["path"], "records": self.file_counts.get(entry["path"], 0)}
-            for entry in self.run.files
-            if Path(entry["path"]).exists()
-        ]
+        repair = self.run.repair_own_output() if self.run.output_errors else None
+        if repair is not None:
+            files = repair["files"]
+        else:
+            files = [
+                {"path": entry["path"], "records": self.file_counts.get(entry["path"], 0)}
+                for entry in self.run.files
+                if Path(entry["path"]).exists()
+            ]
         manifest = {
             "run": self.run.id,
             "spider": self.crawler.spidercls.name if self.crawler.spidercls else None,
@@ -139,12 +142,31 @@ class RunManifest:
             "totals": totals(stats),
             "sources": dict(sorted(self.sources.items())),
             "files": files,
+            "output_errors": self.run.output_errors,
+            "redo": repair["redo"] if repair is not None else 0,
             "repaired": self.run.repaired,
+            "pruned": self.run.pruned,
         }
-        folder = Path(self.run.files[0]["path"]).parent if self.run.files else Path("output")
-        path = folder / f"manifest-{self.run.id}.json"
-        folder.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
-        part.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
-        os.replace(part, path)
-        logger.info("Manifest of run %s: %s", self.run.id, path)
+        path = self._save(manifest)
+        if self.run.output_errors and repair is None:
+            return  # left `running`: the next run repairs it as it would a killed one
+        self.run.finish("failed" if self.run.output_errors else "finished", path)
+
+    def _save(self, manifest: dict[str, Any]) -> Path | None:
+        """Write the manifest next to the output, or under `output/` when that folder is
+        the one that failed."""
+        first = Path(self.run.files[0]["path"]).parent if self.run.files else Path("output")
+        text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+        for folder in dict.fromkeys([first, Path("output")]):
+            path = folder / f"manifest-{self.run.id}.json"
+            part = path.with_name(path.name + ".part")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                part.write_text(text)
+                os.replace(part, path)
+            except OSError as error:
+                logger.error("Cannot write the manifest %s: %s", path, describe(error))
+                continue
+            logger.info("Manifest of run %s: %s", self.run.id, path)
+            return path
+        return None

@@ -9,23 +9,22 @@ under `newsfold/skipped/<reason>` and logged, failed requests (every request's e
 
 from __future__ import annotations
 
-import struct
-import zlib
+import inspect
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.gz import gzip_magic_number
 from twisted.python.failure import Failure
 
 from crawler.ages import parse_age
+from crawler.config import ConfigError, did_you_mean
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import Hints, Page
 from crawler.pagekind import looks_like_article
@@ -39,15 +38,25 @@ from crawler.responses import (
     is_empty,
 )
 from crawler.signals import page_refused
-from crawler.sitemaps import SitemapError, parse_sitemap
-from crawler.urls import canonical_url, site_of
+from crawler.sitemaps import (
+    SITEMAP_MAX_URLS,
+    Sitemap,
+    SitemapError,
+    gunzip,
+    http_url,
+    parse_sitemap,
+    robots_sitemaps,
+    sitemap_size_limit,
+)
+from crawler.sources import DEFAULT_DEPTH
+from crawler.urllists import Listed, usable
+from crawler.urls import canonical_url, site_of, url_problem
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
 
-DEFAULT_DEPTH = 2
 # Request meta keys: the source (feed, sitemap, start page or named source) a request
 # came from, for the run's per-source counts; and the mark of an article page request.
 SOURCE = "newsfold_source"
@@ -56,19 +65,6 @@ ARTICLE = "newsfold_article"
 
 def source_of(response: Response) -> str | None:
     return response.meta.get(SOURCE)
-
-
-def split_arg(value: str | None) -> list[str]:
-    """A comma-separated spider argument as a list."""
-    return [part.strip() for part in (value or "").split(",") if part.strip()]
-
-
-def read_list(path: str | None) -> list[str]:
-    """Lines of a list file, without blank lines and `#` comments."""
-    if not path:
-        return []
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
 
 
 def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
@@ -80,10 +76,11 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
         return (now or datetime.now(UTC)) - age
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError as error:
-        raise ValueError(
-            f"since={value!r}: use an age such as 2d or 12h, or an ISO date"
-        ) from error
+    except ValueError:
+        raise ConfigError(
+            f"-a since={value!r}: use an age such as 90m, 12h, 2d or 1w, or an ISO date "
+            "such as 2024-03-01"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -91,11 +88,48 @@ class NewsSpider(Spider):
     """Base spider: shared parsing; subclasses define `start()` from their arguments.
 
     `-a since=2d` (or an ISO date) skips feed and news-sitemap entries dated before it.
+    The arguments a spider takes are the parameters of its `__init__` and its bases';
+    any other is refused, since Scrapy would quietly keep it as an attribute and the run
+    would go on without the argument the operator meant.
     """
 
     def __init__(self, since: str | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
+        if kwargs:
+            name = sorted(kwargs)[0]
+            valid = self.arguments()
+            raise ConfigError(
+                f"-a {name}: the {self.name} spider takes no such argument"
+                f"{did_you_mean(name, valid)}; it takes "
+                + ", ".join(f"-a {argument}=" for argument in valid)
+            )
+        super().__init__()
         self.since = parse_since(since)
+        # Listed URLs that cannot be fetched: counted and logged when the crawl starts.
+        self.unusable: list[Listed] = []
+
+    @classmethod
+    def arguments(cls) -> list[str]:
+        """The `-a` arguments this spider takes: its `__init__` parameters and its bases'."""
+        names: dict[str, None] = {}
+        for klass in cls.__mro__:
+            if not issubclass(klass, NewsSpider):
+                break
+            for parameter in inspect.signature(klass.__init__).parameters.values():
+                if parameter.name != "self" and parameter.kind in (
+                    parameter.POSITIONAL_OR_KEYWORD,
+                    parameter.KEYWORD_ONLY,
+                ):
+                    names[parameter.name] = None
+        return list(names)
+
+    def fetchable(self, entries: Iterable[Listed], needs: str) -> list[Listed]:
+        """The entries of a URL list that can be fetched; the others are kept to be counted.
+
+        ConfigError (the run does not start) when none can: see `crawler.urllists.usable`.
+        """
+        good, bad = usable(entries, needs)
+        self.unusable.extend(bad)
+        return good
 
     def too_old(self, published: str | None, url: str) -> bool:
         """Whether a feed or sitemap entry is dated before `since` (counted, then skipped)."""
@@ -132,10 +166,27 @@ class NewsSpider(Spider):
             page_refused, kind=kind, reason=reason, url=url, source=source
         )
 
+    def usable_url(self, url: str, source: str | None = None) -> bool:
+        """Whether a request can be built for `url`; if not, it is counted as `bad_url`.
+
+        A link from a feed, sitemap or page can be anything (`javascript:`, `mailto:`,
+        garbage): it is skipped with its reason, and the rest of the response is read.
+        """
+        problem = url_problem(url)
+        if problem is None:
+            return True
+        self.skip("bad_url", url, problem, source)
+        return False
+
     def article_request(
         self, url: str, hints: Hints | None = None, source: str | None = None
-    ) -> Request:
-        """A request for an article page; `SeenUrlsMiddleware` skips pages already done."""
+    ) -> Request | None:
+        """A request for an article page (None for a URL that cannot be fetched, counted).
+
+        `SeenUrlsMiddleware` skips pages already done.
+        """
+        if not self.usable_url(url, source):
+            return None
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newsfold/requests/article")
         url = canonical_url(url)
@@ -147,17 +198,31 @@ class NewsSpider(Spider):
             meta={SOURCE: source or url, ARTICLE: True},
         )
 
-    def feed_request(self, url: str, source: str | None = None) -> Request:
+    def feed_request(self, url: str, source: str | None = None) -> Request | None:
+        if not self.usable_url(url, source):
+            return None
         return Request(
             url, callback=self.parse_feed, errback=self.on_error, meta={SOURCE: source or url}
         )
 
     def sitemap_request(self, url: str, source: str | None = None) -> Request:
-        return Request(
-            url, callback=self.parse_sitemap, errback=self.on_error, meta={SOURCE: source or url}
-        )
+        """A request for a sitemap (or for the robots.txt that lists a site's sitemaps).
 
-    def page_request(self, url: str, depth: int, source: str | None = None) -> Request:
+        A sitemap may be as large as the protocol allows (50 MB) however it comes, plain,
+        gzipped or with `Content-Encoding: gzip` (which Scrapy's HttpCompressionMiddleware
+        decodes within the request's `download_maxsize`); DOWNLOAD_MAXSIZE bounds the rest.
+        """
+        meta: dict[str, Any] = {SOURCE: source or url}
+        if not _is_robots(url):
+            meta["download_maxsize"] = self._sitemap_max_bytes()
+        return Request(url, callback=self.parse_sitemap, errback=self.on_error, meta=meta)
+
+    def _sitemap_max_bytes(self) -> int:
+        return sitemap_size_limit(self.settings.getint("DOWNLOAD_MAXSIZE"))
+
+    def page_request(self, url: str, depth: int, source: str | None = None) -> Request | None:
+        if not self.usable_url(url, source):
+            return None
         return Request(
             url,
             callback=self.parse_page,
@@ -217,14 +282,26 @@ class NewsSpider(Spider):
             hints=hints or Hints(),
         )
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_feed(self, response: Response) -> Iterator[Request | None]:
+        yield from self._feed_requests(response, response.body, _content_type(response))
+
+    def _feed_requests(
+        self, response: Response, body: bytes, content_type: str | None
+    ) -> Iterator[Request | None]:
+        """Article requests for a feed's entries, with the feed's title and date as hints."""
         try:
-            entries = parse_feed(response.body, response.url)
+            entries = parse_feed(body, response.url, content_type)
         except FeedError as error:
             self.skip(error.reason, response.url, str(error), source_of(response))
             return
+        if not entries:
+            self.logger.debug("Feed %s has no entries", response.url)
         for entry in entries:
-            if self.too_old(entry.published, entry.url):
+            url = http_url(entry.url, response.url)
+            if url is None:
+                self._bad_url(response, entry.url)
+                continue
+            if self.too_old(entry.published, url):
                 continue
             hints = Hints(
                 title=entry.title,
@@ -232,41 +309,38 @@ class NewsSpider(Spider):
                 published_source="feed" if entry.published else None,
                 source_url=response.url,
             )
-            yield self.article_request(urljoin(response.url, entry.url), hints, source_of(response))
+            yield self.article_request(url, hints, source_of(response))
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        if urlsplit(response.url).path.endswith("/robots.txt"):
+    def parse_sitemap(self, response: Response) -> Iterator[Request | None]:
+        """A sitemap index, urlset or text sitemap (plain or gzipped), a feed listed as a
+        sitemap, or a robots.txt and its `Sitemap:` lines."""
+        if _is_robots(response.url):
             yield from self._robots_sitemaps(response)
             return
-        body = response.body
-        if gzip_magic_number(response):
-            try:
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except (OSError, EOFError, ValueError, struct.error, zlib.error) as error:
-                # gunzip's ValueError is the DOWNLOAD_MAXSIZE limit: a decompression bomb
-                reason = "too_large" if isinstance(error, ValueError) else "bad_sitemap"
-                self.skip(reason, response.url, f"gzip: {error}", source_of(response))
-                return
-        if declares_entities(body):  # parse_sitemap would not expand them; refuse all the same
-            self.skip("xml_entities", response.url, "entities declared", source_of(response))
-            return
+        source = source_of(response)
+        body, cut, content_type = response.body, False, _content_type(response)
         try:
-            sitemap = parse_sitemap(body)
+            if gzip_magic_number(response):  # a .gz file; Content-Encoding is decoded already
+                body, whole = gunzip(body, self._sitemap_max_bytes())
+                cut, content_type = not whole, None
+            if declares_entities(body):  # the parsers would not expand them; refused all the same
+                raise SitemapError("entities declared", reason="xml_entities")
+            sitemap = parse_sitemap(body, cut)
         except SitemapError as error:
-            self.skip("bad_sitemap", response.url, str(error), source_of(response))
+            self.skip(error.reason, response.url, str(error), source)
             return
-        if sitemap.truncated:
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("newsfold/sitemaps/truncated")
-            self.logger.warning(
-                "Sitemap %s is truncated: read its %d complete entries",
-                response.url,
-                len(sitemap.entries),
-            )
+        if sitemap.kind == "feed":
+            self.logger.info("Sitemap %s is a feed: read as a feed", response.url)
+            yield from self._feed_requests(response, body, content_type)
+            return
+        self._sitemap_notes(response, sitemap)
         for entry in sitemap.entries:
-            url = urljoin(response.url, entry.loc)
+            url = http_url(entry.loc, response.url)
+            if url is None:
+                self._bad_url(response, entry.loc)
+                continue
             if sitemap.kind == "sitemapindex":
-                yield self.sitemap_request(url, source_of(response))
+                yield self.sitemap_request(url, source)
                 continue
             if self.too_old(entry.news_published, url):
                 continue
@@ -276,23 +350,50 @@ class NewsSpider(Spider):
                 published_source="sitemap" if entry.news_published else None,
                 source_url=response.url,
             )
-            yield self.article_request(url, hints, source_of(response))
+            yield self.article_request(url, hints, source)
 
-    def _robots_sitemaps(self, response: Response) -> Iterator[Request]:
+    def _sitemap_notes(self, response: Response, sitemap: Sitemap) -> None:
+        """Count and log what a readable sitemap lacked: its end, lines that are no URL,
+        and the protocol's limit on entries (all of them are read all the same)."""
+        assert self.crawler.stats is not None
+        notes: list[tuple[str, str]] = []
+        if sitemap.truncated:
+            notes.append(("truncated", "ends before its root is closed: read its %d whole entries"))
+        if sitemap.over_url_limit:
+            limit = f"{SITEMAP_MAX_URLS:,}"
+            notes.append(("over_url_limit", f"lists %d URLs, more than the protocol's {limit}"))
+        for stat, note in notes:
+            self.crawler.stats.inc_value(f"newsfold/sitemaps/{stat}")
+            self.logger.warning(f"Sitemap %s {note}", response.url, len(sitemap.entries))
+        self._bad_lines(response, sitemap.bad_lines)
+        if not sitemap.entries:
+            self.logger.debug("Sitemap %s has no entries", response.url)
+
+    def _bad_lines(self, response: Response, lines: list[tuple[int, str]]) -> None:
+        """Each line of a text sitemap or robots.txt that should name a URL and does not."""
+        for number, value in lines:
+            self._bad_url(response, value, f"line {number}: ")
+
+    def _bad_url(self, response: Response, value: str, where: str = "") -> None:
+        """A feed or sitemap entry (or line) whose URL no request can be made of."""
+        problem = url_problem(value) or "not an http(s) URL"
+        self.skip("bad_url", response.url, f"{where}{value!r}: {problem}", source_of(response))
+
+    def _robots_sitemaps(self, response: Response) -> Iterator[Request | None]:
         text = (
             response.text
             if isinstance(response, TextResponse)
             else response.body.decode("utf-8", "replace")
         )
-        found = [
-            line.split(":", 1)[1].strip()
-            for line in text.splitlines()
-            if line.lower().startswith("sitemap:") and ":" in line
-        ]
+        found, bad = robots_sitemaps(text, response.url)
         if not found:
-            self.skip("no_sitemap", response.url, "no Sitemap line", source_of(response))
+            unusable = "; ".join(f"line {number}: {value!r}" for number, value in bad)
+            detail = f"no usable Sitemap line ({unusable})" if bad else "no Sitemap line"
+            self.skip("no_sitemap", response.url, detail, source_of(response))
+            return
+        self._bad_lines(response, bad)
         for url in found:
-            yield self.sitemap_request(urljoin(response.url, url), source_of(response))
+            yield self.sitemap_request(url, source_of(response))
 
     def parse_page(self, response: Response, depth: int = DEFAULT_DEPTH) -> Iterator[Any]:
         """A page met on a site crawl: an article goes to extraction, links are followed."""
@@ -310,7 +411,9 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("newsfold/site/not_article_like")
         if depth > 0:
             for link in self._site_links(response):
-                yield self.page_request(link, depth - 1, source_of(response))
+                request = self.page_request(link, depth - 1, source_of(response))
+                if request is not None:
+                    yield request
 
     def on_error(self, failure: Failure) -> None:
         """Every request's errback: a request that gave no page is counted under its reason.
@@ -370,23 +473,40 @@ class NewsSpider(Spider):
         extractor = LinkExtractor(allow_domains=[urlsplit(response.url).hostname or ""])
         site = site_of(response.url)
         for link in extractor.extract_links(response):
-            if site_of(link.url) == site:
+            if url_problem(link.url) is None and site_of(link.url) == site:
                 yield canonical_url(link.url)
 
     async def start(self) -> AsyncIterator[Any]:
+        for entry in self.unusable:
+            source = entry.source or entry.text
+            self.skip("bad_url", entry.text, f"{entry.where}: {entry.problem}", source)
         for request in self.start_requests_from_args():
-            yield request
+            if request is not None:
+                yield request
 
-    def start_requests_from_args(self) -> Iterable[Request]:
+    def start_requests_from_args(self) -> Iterable[Request | None]:
         """The first requests, from the spider's arguments (each subclass says which)."""
         raise NotImplementedError
+
+
+def _is_robots(url: str) -> bool:
+    return urlsplit(url).path.endswith("/robots.txt")
+
+
+def _content_type(response: Response) -> str | None:
+    """The response's Content-Type header, which feedparser needs for the charset."""
+    value = response.headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 def sitemap_location(site_or_url: str) -> str:
     """A site's robots.txt, where it lists its sitemaps, or the sitemap URL as given."""
     if "://" not in site_or_url:
         site_or_url = f"https://{site_or_url}"
-    parts = urlsplit(site_or_url)
+    try:
+        parts = urlsplit(site_or_url)
+    except ValueError:  # "[::1": left for `url_problem` to explain
+        return site_or_url
     if parts.path in {"", "/"}:
         return f"{parts.scheme}://{parts.netloc}/robots.txt"
     return site_or_url

@@ -7,7 +7,8 @@ from typing import Any
 
 from scrapy import Request
 
-from crawler.spiders.base import NewsSpider, read_list, split_arg
+from crawler.spiders.base import NewsSpider
+from crawler.urllists import from_argument, from_file
 
 
 class FeedsSpider(NewsSpider):
@@ -15,9 +16,10 @@ class FeedsSpider(NewsSpider):
 
     def __init__(self, feeds: str | None = None, file: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.feed_urls: list[str] = split_arg(feeds) + read_list(file)
-        if not self.feed_urls:
-            raise ValueError("the feeds spider needs -a feeds=F1,F2 or -a file=PATH")
+        self.feed_urls = self.fetchable(
+            from_argument("feeds", feeds) + from_file(file),
+            "the feeds spider needs -a feeds=F1,F2 or -a file=PATH, listing at least one feed",
+        )
 
-    def start_requests_from_args(self) -> Iterable[Request]:
-        return (self.feed_request(url) for url in self.feed_urls)
+    def start_requests_from_args(self) -> Iterable[Request | None]:
+        return (self.feed_request(entry.target) for entry in self.feed_urls)

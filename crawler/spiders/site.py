@@ -11,7 +11,9 @@ from typing import Any
 
 from scrapy import Request
 
-from crawler.spiders.base import DEFAULT_DEPTH, NewsSpider, read_list, split_arg
+from crawler.config import ConfigError, whole_number
+from crawler.spiders.base import DEFAULT_DEPTH, NewsSpider
+from crawler.urllists import from_argument, from_file
 
 
 class SiteSpider(NewsSpider):
@@ -25,10 +27,17 @@ class SiteSpider(NewsSpider):
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        self.start_urls: list[str] = split_arg(start) + read_list(file)
-        self.depth = int(depth)
-        if not self.start_urls:
-            raise ValueError("the site spider needs -a start=URL[,URL] or -a file=PATH")
+        parsed = whole_number(depth)
+        if parsed is None or parsed < 0:
+            raise ConfigError(
+                f"-a depth={depth!r}: use a whole number >= 0, the links to follow from the "
+                f"start pages (default {DEFAULT_DEPTH})"
+            )
+        self.depth = parsed
+        self.start_pages = self.fetchable(
+            from_argument("start", start) + from_file(file),
+            "the site spider needs -a start=URL[,URL] or -a file=PATH, listing at least one page",
+        )
 
-    def start_requests_from_args(self) -> Iterable[Request]:
-        return (self.page_request(url, self.depth) for url in self.start_urls)
+    def start_requests_from_args(self) -> Iterable[Request | None]:
+        return (self.page_request(entry.target, self.depth) for entry in self.start_pages)

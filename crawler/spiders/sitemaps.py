@@ -11,7 +11,8 @@ from typing import Any
 
 from scrapy import Request
 
-from crawler.spiders.base import NewsSpider, read_list, sitemap_location, split_arg
+from crawler.spiders.base import NewsSpider, sitemap_location
+from crawler.urllists import from_argument, from_file
 
 
 class SitemapsSpider(NewsSpider):
@@ -25,12 +26,12 @@ class SitemapsSpider(NewsSpider):
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        given = split_arg(sitemaps) + read_list(file)
-        self.sitemap_urls: list[str] = given + [sitemap_location(s) for s in split_arg(sites)]
-        if not self.sitemap_urls:
-            raise ValueError(
-                "the sitemaps spider needs -a sitemaps=URLS, -a sites=HOSTS or -a file="
-            )
+        sites_listed = [entry.located(sitemap_location) for entry in from_argument("sites", sites)]
+        self.sitemap_urls = self.fetchable(
+            from_argument("sitemaps", sitemaps) + from_file(file) + sites_listed,
+            "the sitemaps spider needs -a sitemaps=URLS, -a sites=HOSTS or -a file=PATH, "
+            "listing at least one",
+        )
 
-    def start_requests_from_args(self) -> Iterable[Request]:
-        return (self.sitemap_request(url) for url in self.sitemap_urls)
+    def start_requests_from_args(self) -> Iterable[Request | None]:
+        return (self.sitemap_request(entry.target) for entry in self.sitemap_urls)

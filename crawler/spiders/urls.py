@@ -7,7 +7,8 @@ from typing import Any
 
 from scrapy import Request
 
-from crawler.spiders.base import NewsSpider, read_list, split_arg
+from crawler.spiders.base import NewsSpider
+from crawler.urllists import from_argument, from_file
 
 
 class UrlsSpider(NewsSpider):
@@ -15,9 +16,10 @@ class UrlsSpider(NewsSpider):
 
     def __init__(self, file: str | None = None, urls: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
-        self.article_urls: list[str] = read_list(file) + split_arg(urls)
-        if not self.article_urls:
-            raise ValueError("the urls spider needs -a file=PATH or -a urls=U1,U2")
+        self.article_urls = self.fetchable(
+            from_file(file) + from_argument("urls", urls),
+            "the urls spider needs -a file=PATH or -a urls=U1,U2, listing at least one URL",
+        )
 
-    def start_requests_from_args(self) -> Iterable[Request]:
-        return (self.article_request(url) for url in self.article_urls)
+    def start_requests_from_args(self) -> Iterable[Request | None]:
+        return (self.article_request(entry.target) for entry in self.article_urls)

@@ -20,6 +20,17 @@ def page(url: str) -> Page:
     return item
 
 
+async def through(pipeline: StorePipeline, item: Page) -> object:
+    """The item through the pipeline, then as Scrapy goes on: scraped, or dropped."""
+    try:
+        result = await pipeline.process_item(item)
+    except Unchanged as dropped:
+        await pipeline.written(item)
+        return dropped
+    await pipeline.written(result)
+    return result
+
+
 def test_two_pages_of_one_id_at_once_are_written_once(store):
     """One article reached twice at once (two feed links redirecting to it): the second
     finds the first's row, even with the writes on threads (Redis), and is skipped."""
@@ -30,9 +41,7 @@ def test_two_pages_of_one_id_at_once_are_written_once(store):
     async def both() -> list[object]:
         pages = [page("http://x.test/a"), page("http://x.test/a")]
         pages[0].requested = ["http://x.test/a?ref=feed"]
-        return await asyncio.gather(
-            *(pipeline.process_item(p) for p in pages), return_exceptions=True
-        )
+        return await asyncio.gather(*(through(pipeline, p) for p in pages))
 
     results = asyncio.run(both())
     threads.close()
@@ -50,8 +59,8 @@ def test_a_record_is_committed_before_it_is_returned(store, threads):
     pipeline = StorePipeline(
         store, stats, "run-1", threads=StateThreads(threads if store.concurrent else 0)
     )
-    record = asyncio.run(pipeline.process_item(page("http://x.test/a")))
+    record = asyncio.run(through(pipeline, page("http://x.test/a")))
     pipeline.threads.close()
-    assert isinstance(record, Article)
+    assert isinstance(record, Article) and record.revision == 1 and record.cluster_id == "a1"
     written = store.document("a1")
-    assert written is not None and written["run"] == "run-1"
+    assert written is not None and written["run"] == "run-1" and written["revision"] == 1

@@ -26,11 +26,11 @@ def test_a_story_under_three_urls_of_one_site_keeps_its_text(make_web, crawl):
     )
 
     assert result.returncode == 0, result.log[-3000:]
-    assert sorted(r["url"] for r in result.records) == sorted(urls)
-    versions = [r for r in result.records if "story-v" in r["url"]]
+    assert sorted(r["url"] for r in result.current) == sorted(urls)
+    versions = [r for r in result.current if "story-v" in r["url"]]
     (kept,) = [r for r in versions if r["duplicate_of"] is None]
     assert kept["text"].split("\n\n")[:8] == STORY
     assert all(r["similarity"] >= 0.9 for r in versions if r is not kept)
     assert result.stats["newsfold/clean/template_blocks"] >= 2  # furniture, from the third story on
-    others = [r for r in result.records if "other-" in r["url"]]
+    others = [r for r in result.current if "other-" in r["url"]]
     assert any(FURNITURE[0] not in r["text"] for r in others)

@@ -1,5 +1,5 @@
 from crawler.exitcodes import NOTHING_FOUND
-from tests.conftest import article_page, prose
+from tests.conftest import article_page, prose, rss_feed
 
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
 <item><title>Feed title A</title><link>http://news.test/a.html?utm_source=rss</link>
@@ -19,7 +19,7 @@ def test_sample_rss_rdf_and_atom_feeds(sample_server, crawl):
     result = crawl("feeds", args={"feeds": feeds}, proxy=sample_server.address)
     assert result.returncode == 0, result.log[-2000:]
     by_site: dict[str, int] = {}
-    for record in result.records:
+    for record in result.current:
         by_site[record["site"]] = by_site.get(record["site"], 0) + 1
     assert by_site == {"africawire.test": 4, "libyaobserver.test": 4, "maghrebpost.test": 3}
     assert len(result.copies) == 2
@@ -73,6 +73,7 @@ def test_parse_since():
 
     import pytest
 
+    from crawler.config import ConfigError
     from crawler.spiders.base import parse_since
 
     now = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
@@ -80,5 +81,32 @@ def test_parse_since():
     assert parse_since("90m", now) == datetime(2024, 3, 10, 10, 30, tzinfo=UTC)
     assert parse_since("2024-03-01", now) == datetime(2024, 3, 1, tzinfo=UTC)
     assert parse_since(None, now) is None
-    with pytest.raises(ValueError, match="since="):
+    with pytest.raises(ConfigError, match="since="):
         parse_since("last week", now)
+
+
+def test_links_that_cannot_be_fetched_are_counted_and_the_feed_read_on(make_web, crawl):
+    bad = [
+        "javascript:void(0)",
+        "mailto:desk@news.test",
+        "data:text/html,hi",
+        "http://news.test:port/x.html",
+        "ftp://news.test/c.html",
+    ]
+    links = ["http://news.test/a.html", *bad[:3], "/b.html", *bad[3:], "http://news.test/c.html"]
+    web = make_web(
+        {
+            "news.test/feed.xml": rss_feed(links),
+            **{
+                f"news.test/{n}.html": article_page(n.upper(), prose(70 + i))
+                for i, n in enumerate("abc")
+            },
+        }
+    )
+    result = crawl("feeds", args={"feeds": "http://news.test/feed.xml"}, proxy=web.address)
+    assert result.returncode == 0, result.log[-3000:]
+    assert sorted(r["title"] for r in result.articles) == ["A", "B", "C"]
+    assert result.stats["newsfold/skipped/bad_url"] == len(bad)
+    for url in bad:
+        assert f"Skipped http://news.test/feed.xml (bad_url): {url!r}: " in result.log
+    assert "Traceback" not in result.log and "Spider error" not in result.log

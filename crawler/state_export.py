@@ -1,0 +1,82 @@
+"""What the commands that export the state have in common: open it, write JSON Lines.
+
+They read a state and never create one: a state that does not exist (a mistyped path
+or prefix), a misspelled `-s` name or a bad setting is one line on stderr and exit code
+3, as for a crawl that cannot start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.addon import SETTING_KINDS
+from crawler.commands.options import check_given_settings, known_settings, report_start_failure
+from crawler.config import ConfigError, check_settings
+from crawler.state import DEFAULT_STATE_URL, StateError, StateStore, open_state
+
+# The settings these commands read.
+READS = ("STATE_URL", "REDIS_RETRY_FOR")
+
+
+class StateExportCommand(ScrapyCommand):
+    """A command writing one JSON line per story of the state `STATE_URL` names."""
+
+    known: set[str]
+    requires_project = True
+    requires_crawler_process = False
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
+    min_size = 1  # the default of --min-size
+    # What each command writes: one record per story of at least `min_size` pages.
+    records: Callable[[StateStore, int], Iterator[dict[str, Any]]]
+
+    def syntax(self) -> str:
+        return "[-o FILE] [--min-size N]"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", metavar="FILE", help="write here, not stdout")
+        parser.add_argument(
+            "--min-size",
+            type=int,
+            default=self.min_size,
+            metavar="N",
+            help=f"only stories seen on at least N pages (default {self.min_size}; 1 for all)",
+        )
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        self.known = known_settings(self.settings)  # before -s adds the operator's names
+        super().process_options(args, opts)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Logging is off (the records go to stdout): mistakes go to stderr, one line each.
+        logger = logging.getLogger(__name__)
+        logger.addHandler(logging.StreamHandler(sys.stderr))
+        logger.propagate = False
+        try:
+            store = self._open(opts, logger)
+        except (ConfigError, StateError) as error:
+            self.exitcode = report_start_failure(error, logger)
+            return
+        out = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout  # noqa: SIM115
+        try:
+            for record in self.records(store, opts.min_size):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        finally:
+            store.close()
+            if out is not sys.stdout:
+                out.close()
+
+    def _open(self, opts: argparse.Namespace, logger: logging.Logger) -> StateStore:
+        assert self.settings is not None
+        check_given_settings(opts, self.known, logger)
+        check_settings(self.settings, {name: SETTING_KINDS[name] for name in READS})
+        url = self.settings.get("STATE_URL") or DEFAULT_STATE_URL
+        return open_state(url, self.settings, create=False)
