@@ -53,6 +53,14 @@ logger = logging.getLogger(__name__)
 PARENT_CHECK_SECONDS = 1.0  # how often a worker process checks that the crawl is alive
 CHECKED_BELOW = 1500  # shorter texts are extracted again with trafilatura's comparisons
 BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
+# lxml refuses a decoded page that declares its encoding (`<?xml ... encoding="utf-8"?>`
+# before the doctype, as XHTML pages do), and trafilatura returns nothing for a tree
+# holding control characters, which XML cannot carry: both go before parsing (a form
+# feed or vertical tab is white space in HTML, the others nothing a reader sees).
+XML_DECLARATION = re.compile(r"<\?xml[^>]*>")
+CONTROL_ANY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # one pass finds none, mostly
+CONTROL_SPACE = re.compile(r"[\x0b\x0c]")
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 # Comments and processing instructions go at parse time: left in, trafilatura drops the
 # text that follows a comment inside a paragraph. Every element is an `HtmlElement`, as
 # lxml.html makes them, but chosen in C: lxml.html's own parser asks a Python function for
@@ -192,9 +200,13 @@ class Fallbacks:
 
 def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:
     """Parse a page, or None when it holds no markup at all."""
-    text = body.decode(encoding or "utf-8", errors="replace").strip()
+    text = body.decode(encoding or "utf-8", errors="replace").lstrip("\ufeff").strip()
     if not text or "\x00" in text[:BINARY_PROBE]:
         return None  # nothing, or binary data served as HTML
+    if text.startswith("<?xml"):
+        text = XML_DECLARATION.sub("", text, count=1)
+    if CONTROL_ANY.search(text):
+        text = CONTROL.sub("", CONTROL_SPACE.sub(" ", text))
     try:
         tree = html.document_fromstring(text, parser=PARSER)
     except (etree.ParserError, ValueError):

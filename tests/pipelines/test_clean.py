@@ -5,6 +5,9 @@ from pipelines.clean import NotAnArticle, clean_page
 from tests.conftest import prose
 
 TEXT = "\n".join(prose(1))
+# An introduction and linked teasers: what a section page typed as such shows.
+SECTION = {"text": "\n".join([*prose(2), "Other story one", "Other story two"])}
+SECTION["linked_fraction"] = 0.3
 
 
 def page(url="http://news.test/2024/03/05/story.html", **doc) -> Page:
@@ -54,12 +57,13 @@ def test_text_is_tidied_and_credits_taken_out():
         ("http://news.test/x", {"text": "Too short."}, "too_short"),
         ("http://news.test/", {}, "home_page"),
         ("http://news.test/about-us/", {}, "service_page"),
-        ("http://news.test/x", {"page_type": "collectionpage"}, "not_article_type"),
+        ("http://news.test/x", {"page_type": "collectionpage", **SECTION}, "not_article_type"),
         (
             "http://news.test/x",
-            {"page_type": "website", "published_source": "text"},
+            {"page_type": "website", "published_source": "text", **SECTION},
             "not_article_type",
         ),
+        ("http://news.test/x", {"page_type": "webpage", **SECTION}, "not_article_type"),
         ("http://news.test/x", {"linked_fraction": 0.8}, "listing"),
     ],
 )
@@ -67,6 +71,27 @@ def test_non_articles_are_refused_with_a_reason(url, doc, reason):
     with pytest.raises(NotAnArticle) as refused:
         clean_page(page(url, **doc), 400, 0.5)
     assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize("page_type", ["website", "webpage", "collectionpage"])
+def test_a_declared_type_is_outweighed_by_a_body_of_prose(page_type):
+    """A CMS declaring og:type "website" on every page (here with no declared date) does
+    not make its articles non-articles: paragraphs of prose with no link text outweigh it."""
+    cleaned = clean_page(page(page_type=page_type, published_source="text"), 400, 0.5)
+    assert cleaned.id
+    short = page(page_type=page_type, published_source="text", text="\n".join(prose(3)[:2]))
+    with pytest.raises(NotAnArticle) as refused:
+        clean_page(short, 100, 0.5)
+    assert refused.value.reason == "not_article_type"
+
+
+def test_a_short_story_in_a_cjk_script_is_long_enough():
+    """383 characters of Japanese are a whole news item; as many Latin ones are not."""
+    japanese = "政府は三日、新たな経済対策を発表した。" * 20  # 380 characters
+    assert clean_page(page(text=japanese), 400, 0.5).id
+    with pytest.raises(NotAnArticle) as refused:
+        clean_page(page(text="A short line of Latin text. " * 13), 400, 0.5)
+    assert refused.value.reason == "too_short"
 
 
 def test_website_type_with_declared_date_is_an_article():

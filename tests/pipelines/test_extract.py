@@ -59,6 +59,35 @@ def test_empty_and_junk_pages_give_no_text(body):
     assert extract_document(make_page(body)).text == ""
 
 
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        '\ufeff<?xml version="1.0" encoding="UTF-8" ?>',
+        "  <?xml version='1.0' encoding='iso-8859-1'?>\r\n",
+        '<?xml version="1.0"?>',
+    ],
+)
+def test_a_page_opening_with_an_xml_declaration_is_read(declaration):
+    """XHTML pages declare their encoding before the doctype; lxml refuses such a
+    declaration in a decoded page, which came back empty."""
+    paragraphs = prose(31, paragraphs=5)
+    page = article_page("Declared", paragraphs, "2024-03-01T08:00:00+00:00")
+    doc = extract_document(make_page((declaration + page).encode("utf-8")))
+    assert doc.title == "Declared"
+    assert all(paragraph in doc.text for paragraph in paragraphs)
+
+
+@pytest.mark.parametrize("control", [c for c in range(1, 32) if chr(c) not in "\t\n\r"])
+def test_control_characters_in_the_markup_do_not_empty_the_page(control):
+    """Stray control characters (a CMS pasting from a word processor): trafilatura
+    returned nothing for a tree holding one."""
+    paragraphs = prose(32, paragraphs=5)
+    marked = [f"{paragraphs[0]}{chr(control)} tail", *paragraphs[1:]]
+    doc = extract_document(make_page(article_page("Marked", marked, "2024-03-01T08:00:00+00:00")))
+    assert paragraphs[-1] in doc.text and "tail" in doc.text
+
+
 def test_linked_fraction():
     assert (
         linked_fraction("A headline link\nAnother link\n", {"A headline link", "Another link"})
