@@ -6,8 +6,10 @@ from tests.conftest import prose
 
 TEXT = "\n".join(prose(1))
 # An introduction and linked teasers: what a section page typed as such shows.
-SECTION = {"text": "\n".join([*prose(2), "Other story one", "Other story two"])}
-SECTION["linked_fraction"] = 0.3
+SECTION: dict[str, object] = {
+    "text": "\n".join([*prose(2), "Other story one", "Other story two"]),
+    "linked_fraction": 0.3,
+}
 
 
 def page(url="http://news.test/2024/03/05/story.html", **doc) -> Page:
