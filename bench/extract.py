@@ -265,6 +265,7 @@ def main() -> int:
         args.failures.write_text(
             json.dumps(tallies["newsfold"].failures, indent=1, ensure_ascii=False)
         )
+    against_baseline(tallies["newsfold"].scores, tallies["trafilatura 2.3"].scores)
     keep_scores(tallies["newsfold"].scores, args.scores, args.against)
     return 0
 
@@ -283,6 +284,14 @@ def keep_scores(scores: Scores, path: Path | None, against: Path | None) -> None
         better = changes(before, scores, worse=False)
         print(f"\nagainst {against}: {len(better)} pages better, {len(worse)} worse:")
         print("\n".join(worse) or "  none")
+
+
+def against_baseline(scores: Scores, baseline: Scores) -> None:
+    """Print the pages where newsfold scores below plain trafilatura, page by page."""
+    worse = changes(baseline, scores, worse=True)
+    better = changes(baseline, scores, worse=False)
+    print(f"\nagainst plain trafilatura: {len(better)} pages better, {len(worse)} worse:")
+    print("\n".join(worse) or "  none")
 
 
 def changes(before: Scores, after: Scores, worse: bool) -> list[str]:

@@ -29,7 +29,7 @@ from typing import Any
 
 import trafilatura
 
-from bench.extract import Scores, fmt, keep_scores, newsfold_document
+from bench.extract import Scores, against_baseline, fmt, keep_scores, newsfold_document
 from crawler.responses import choose_encoding
 from crawler.state import SQLiteState
 from pipelines.templates import SiteTemplates
@@ -147,5 +147,6 @@ def run(data: Path, args: argparse.Namespace) -> int:
         args.failures.write_text(
             json.dumps(tallies["newsfold"].failures, indent=1, ensure_ascii=False)
         )
+    against_baseline(tallies["newsfold"].scores, tallies["trafilatura 2.3"].scores)
     keep_scores(tallies["newsfold"].scores, args.scores, args.against)
     return 0
