@@ -22,6 +22,9 @@ from pipelines.normalise import fold
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
 MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
 MIN_LEAD_CHARS = 60
+# Link texts that are no other page's headline: a URL or an address written out as its
+# own link text (a reference in the text).
+ADDRESS_TEXT = re.compile(r"^(?:https?://|www\.)\S+$|^[^@\s]+@[^@\s]+\.\w+$", re.IGNORECASE)
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 MENU_GLUE = re.compile(r"[\s|/·•»›>:,*\-–—]+")  # what joins the items of a menu line
 # Photo credits: "Foto: NTB", "(Image: Getty Images)", "Photo by Jane Doe/Reuters".
@@ -51,20 +54,28 @@ class PageView:
 
 
 def page_view(tree: html.HtmlElement) -> PageView:
-    """Link texts and links by enclosing block, before any pruning."""
+    """Link texts and links by enclosing block, before any pruning.
+
+    A link within the page (`#section`: a table of contents repeats the article's
+    subheadings) or one whose text is its own address leads to no other page: its text
+    counts for menus, not as a teaser's."""
     links: set[str] = set()
+    teasers: set[str] = set()
     block_links: dict[str, str] = {}
     linked_parents = set()  # a block's text is read once, however many links it holds
     for anchor in tree.iter("a"):
-        links.add(" ".join(anchor.text_content().split()))
+        text = " ".join(anchor.text_content().split())
         parent, href = anchor.getparent(), anchor.get("href")
+        links.add(text)
+        if not (href or "").startswith("#") and not ADDRESS_TEXT.match(text):
+            teasers.add(text)
         if href and parent is not None and parent not in linked_parents:
             linked_parents.add(parent)  # a credit line's link is its original's URL
             block_links.setdefault(" ".join(parent.text_content().split()), href)
     every = sorted((t for t in links if t), key=len, reverse=True)
     return PageView(
         tree,
-        link_texts=[t for t in every if len(t) >= MIN_LINK_TEXT],
+        link_texts=[t for t in every if len(t) >= MIN_LINK_TEXT and t in teasers],
         menu_texts=every,
         block_links=block_links,
     )

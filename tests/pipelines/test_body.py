@@ -109,3 +109,33 @@ def test_lines_of_links_before_and_after_the_story_go_but_not_inside_it():
     assert "menus" in changes
     # A line that only contains a short link text inside prose stays.
     assert is_menu_line("Sportief gezien was het een goed jaar.", menu.menu_texts) is False
+
+
+def test_subheadings_a_table_of_contents_links_to_and_written_out_addresses_stay():
+    """Links within the page (a table of contents repeating the subheadings) and links
+    whose text is their own address lead to no other page: their lines are the article's.
+    A teaser of another page, beside them, still goes."""
+    page = html.document_fromstring(
+        "<html><body><ul class='toc'>"
+        "<li><a href='#where'>Where can you buy the fluid for diesel cars?</a></li></ul>"
+        "<article><p>First paragraph of the story with plenty of words in it.</p>"
+        "<h2 id='where'>Where can you buy the fluid for diesel cars?</h2>"
+        "<p>At most filling stations, in canisters of ten litres.</p>"
+        "<p><a href='https://www.openpetition.de'>https://www.openpetition.de</a></p>"
+        "<p>Last paragraph of the story, which asks readers to sign.</p>"
+        "<p><a href='/other-story.html'>Minister resigns after a long budget row</a></p>"
+        "</article></body></html>"
+    )
+    text = "\n".join(
+        [
+            "First paragraph of the story with plenty of words in it.",
+            "Where can you buy the fluid for diesel cars?",
+            "At most filling stations, in canisters of ten litres.",
+            "https://www.openpetition.de",
+            "Last paragraph of the story, which asks readers to sign.",
+            "Minister resigns after a long budget row",
+        ]
+    )
+    kept, changes = refine_body(text, page_view(page), None)
+    assert kept.splitlines() == text.splitlines()[:-1]
+    assert changes == ["teasers_or_credits"]
