@@ -44,6 +44,9 @@ NON_ARTICLE_TYPES = {
     "faqpage",
     "qapage",
 }
+# JSON-LD objects that describe the page itself (not an image or video on it, whose
+# dates are their own): a page with no article object may date itself in one.
+PAGE_TYPES = {"webpage", "itempage"}
 
 PUBLISHED_META = (
     "article:published_time",
@@ -109,10 +112,14 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
         found.article_body = _text(article.get("articleBody"))
         found.page_type = _types(article)[0]
     else:
+        objects = list(jsonld_objects(tree))
         found.page_type = next(
-            (t for obj in jsonld_objects(tree) for t in _types(obj) if t in NON_ARTICLE_TYPES),
-            None,
+            (t for obj in objects for t in _types(obj) if t in NON_ARTICLE_TYPES), None
         )
+        # A CMS's meta date is often its last save; the page object's is the publication.
+        page = next((o for o in objects if PAGE_TYPES & set(_types(o))), None)
+        found.published = _text(page.get("datePublished")) if page else None
+        found.published_source = "json-ld" if found.published else None
     found.page_type = found.page_type or meta.get("og:type")
     found.title = meta.get("og:title") or meta.get("twitter:title") or _title_tag(tree)
     if not found.published:

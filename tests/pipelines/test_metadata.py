@@ -52,3 +52,27 @@ def test_listing_type_is_reported():
     assert read_metadata(html.document_fromstring(page), "http://d.test/").page_type == (
         "collectionpage"
     )
+
+
+def test_a_web_page_object_dates_the_page_before_a_meta_tag():
+    """No article object, but a WebPage (a CMS's default) with its own datePublished: it
+    wins over article:published_time, which such CMSs set at each save. An image's date
+    says nothing of the page's."""
+    page = html.document_fromstring(
+        """<html><head>
+<meta property="article:published_time" content="2024-03-05T09:00:00+00:00">
+<script type="application/ld+json">[
+ {"@type": "ImageObject", "datePublished": "2023-10-12"},
+ {"@type": "WebPage", "datePublished": "2024-03-01T07:30:00+00:00"}]</script>
+</head><body><p>Text.</p></body></html>"""
+    )
+    found = read_metadata(page, "https://news.test/story")
+    assert (found.published, found.published_source) == ("2024-03-01T07:30:00+00:00", "json-ld")
+    image_only = html.document_fromstring(
+        """<html><head>
+<meta property="article:published_time" content="2024-03-05T09:00:00+00:00">
+<script type="application/ld+json">{"@type": "ImageObject", "datePublished": "2023-10-12"}
+</script></head><body><p>Text.</p></body></html>"""
+    )
+    found = read_metadata(image_only, "https://news.test/story")
+    assert (found.published, found.published_source) == ("2024-03-05T09:00:00+00:00", "meta")
