@@ -79,7 +79,8 @@ def clean_page(
     page.id = url_id(page.canonical_url)
     page.site = site_of(page.canonical_url)
 
-    paragraphs = strip_lead_furniture([p for p in map(tidy, doc.text.splitlines()) if p], doc.title)
+    lines = [p for p in map(tidy, doc.text.splitlines()) if p]
+    paragraphs = strip_lead_furniture(lines, doc.title, doc.site_name)
     paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
     if templates is not None:
         kept, blocks = templates.strip(page.site, page.id, paragraphs)

@@ -35,6 +35,9 @@ LONG_WORD = re.compile(r"[^\W\d_]{3,}")
 TIMESTAMP_CHARS = 90
 TIMESTAMP_WORDS = 3  # words besides month and weekday names
 _WORDS = re.compile(r"\w+")
+# A line of separators alone ("|", "·", "»"): what joins widgets in a template, never text.
+# (Not asterisks or dashes, which mark a break in a story.)
+SEPARATORS_ONLY = re.compile(r"^[\s|·•/\\<>»«›‹:;,]+$")
 KICKER_WORDS = 8  # lines above a repeated headline are kickers when this short
 # A byline: a publishing verb or "by" in the news web's languages, then who (and when).
 BYLINE = re.compile(
@@ -55,9 +58,16 @@ CONNECTOR = re.compile(
 )
 
 
-def strip_lead_furniture(paragraphs: list[str], title: str | None) -> list[str]:
-    """Drop what extractors keep around the body: breadcrumbs, kickers, the headline again
-    (alone, or ending a breadcrumb), bylines, and lines that are only a date or timestamp."""
+def strip_lead_furniture(
+    paragraphs: list[str], title: str | None, site_name: str | None = None
+) -> list[str]:
+    """Drop what extractors keep around the body: breadcrumbs, kickers, the site's name,
+    the headline again (alone, or ending a breadcrumb), bylines, lines that are only a
+    date or timestamp; and lines of separators, wherever they are."""
+    paragraphs = [p for p in paragraphs if not SEPARATORS_ONLY.match(p)]
+    name = fold(site_name or "")
+    while name and paragraphs and fold(paragraphs[0]) == name:
+        paragraphs = paragraphs[1:]  # the site's name over the story, as on a masthead
     head = paragraphs[:LEAD_LINES]
     repeated = [i for i, line in enumerate(head) if title and _same_headline(line, title)]
     if repeated and all(len(p.split()) <= KICKER_WORDS for p in head[: repeated[0]]):

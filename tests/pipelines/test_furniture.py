@@ -96,3 +96,20 @@ def test_a_line_of_particulars_around_a_date_goes():
         "Second.",
     ]
     assert strip_lead_furniture(body, "Brücke") == body[2:]
+
+
+def test_the_site_s_name_and_lines_of_separators_go():
+    """A div-only template with no metadata: the site's name over the story, and the
+    separators between its widgets, come through the extractor on every page."""
+    story = [
+        "A long first paragraph of the story, with many words that go on and on.",
+        "*",
+        "Second paragraph of the story, also long enough to be read as prose.",
+    ]
+    body = ["Metro Pulse", "|", "Posted 12 May 2025", story[0], "·", story[1], story[2], "»"]
+    assert strip_lead_furniture(body, "A title", "Metro Pulse") == story
+    # The name is only furniture above the story: a paragraph naming it stays.
+    assert strip_lead_furniture([story[0], "Metro Pulse"], "A title", "Metro Pulse") == [
+        story[0],
+        "Metro Pulse",
+    ]
