@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.credits import parse_credit_line
 from pipelines.dates import MONTH, WEEKDAY
 from pipelines.normalise import fold
 
@@ -38,6 +39,17 @@ _WORDS = re.compile(r"\w+")
 # A line of separators alone ("|", "·", "»"): what joins widgets in a template, never text.
 # (Not asterisks or dashes, which mark a break in a story.)
 SEPARATORS_ONLY = re.compile(r"^[\s|·•/\\<>»«›‹:;,]+$")
+# The notices a site prints under every story: rights, links to its own pages. ("Powered
+# by" alone is not one: a story's last sentence may say it.)
+SITE_NOTICE = re.compile(
+    r"\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|todos los derechos reservados|tutti i diritti riservati|all material on this site"
+    r"|webmaster|site ?map|privacy policy|terms of (?:use|service)|cookie (?:policy|settings)"
+    r"|datenschutzerklärung|advertise with us)\b",
+    re.IGNORECASE,
+)
+NOTICE_CHARS = 160
+TAIL_LINES = 3  # how far up from the end a site's notices reach
 KICKER_WORDS = 8  # lines above a repeated headline are kickers when this short
 # A byline: a publishing verb or "by" in the news web's languages, then who (and when).
 BYLINE = re.compile(
@@ -63,7 +75,8 @@ def strip_lead_furniture(
 ) -> list[str]:
     """Drop what extractors keep around the body: breadcrumbs, kickers, the site's name,
     the headline again (alone, or ending a breadcrumb), bylines, lines that are only a
-    date or timestamp; and lines of separators, wherever they are."""
+    date or timestamp, the site's notices at the end; and lines of separators, wherever
+    they are."""
     paragraphs = [p for p in paragraphs if not SEPARATORS_ONLY.match(p)]
     name = fold(site_name or "")
     while name and paragraphs and fold(paragraphs[0]) == name:
@@ -74,6 +87,10 @@ def strip_lead_furniture(
         paragraphs = paragraphs[repeated[0] + 1 :]
     while paragraphs and is_breadcrumb(paragraphs[0]):
         paragraphs = paragraphs[1:]
+    for _ in range(TAIL_LINES):
+        if len(paragraphs) < 2 or not is_site_notice(paragraphs[-1]):
+            break
+        paragraphs = paragraphs[:-1]
     lead = set(range(min(LEAD_LINES, len(paragraphs))))
     edges = lead | set(range(len(paragraphs) - 2, len(paragraphs)))
     return [
@@ -81,6 +98,16 @@ def strip_lead_furniture(
         for i, p in enumerate(paragraphs)
         if not (i in edges and is_timestamp(p)) and not (i in lead and is_byline_or_meta(p))
     ]
+
+
+def is_site_notice(line: str) -> bool:
+    """A short line of the site's own notices ("Powered by ...", "All rights reserved",
+    "Site map | RSS | Advertise with us"), as footers print under every page."""
+    return (
+        len(line) <= NOTICE_CHARS
+        and bool(SITE_NOTICE.search(line))
+        and parse_credit_line(line) is None  # "© 2024 Reuters. All rights reserved."
+    )
 
 
 def _same_headline(line: str, title: str) -> bool:

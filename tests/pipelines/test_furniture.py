@@ -113,3 +113,19 @@ def test_the_site_s_name_and_lines_of_separators_go():
         story[0],
         "Metro Pulse",
     ]
+
+
+def test_the_site_s_notices_under_the_story_go_but_credits_and_prose_stay():
+    story = [
+        "A long first paragraph of the story, with many words that go on and on.",
+        "The last paragraph says who powered by the wind farm will pay the most.",
+    ]
+    footer = [
+        "All material on this site is protected. Webmaster contact page.",
+        "Powered by a content management system. Site map | RSS | Advertise with us",
+    ]
+    assert strip_lead_furniture([*story, *footer], "A title") == story
+    credit = "© 2024 Reuters. All rights reserved."
+    assert strip_lead_furniture([*story, credit], "A title") == [*story, credit]
+    long_line = "Powered by " + "a sentence of the story that runs on and on, " * 5
+    assert strip_lead_furniture([story[0], long_line], "A title") == [story[0], long_line]
