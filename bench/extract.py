@@ -25,10 +25,11 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import trafilatura
 
@@ -255,9 +256,31 @@ def main() -> int:
             found = extractor(page)
             tallies[name].seconds += time.perf_counter() - started
             tallies[name].add(page, found)
-    print(f"{len(pages)} pages, {len({p.name.split('_')[0] for p in pages})} publishers")
+    publishers = len({p.name.split("_")[0] for p in pages})
+    report(f"{len(pages)} pages, {publishers} publishers", tallies, len(pages), args)
+    return 0
+
+
+Scores = dict[str, dict[str, float | bool]]
+
+
+class Tallied(Protocol):
+    """What a set's tally gives the report."""
+
+    failures: list[dict[str, Any]]
+    scores: Scores
+
+    def figures(self, pages: int) -> Mapping[str, float | int]: ...
+
+
+def report(
+    heading: str, tallies: Mapping[str, Tallied], pages: int, args: argparse.Namespace
+) -> None:
+    """The figures of newsfold beside plain trafilatura, the pages where newsfold does
+    worse, and the misses and scores asked for (`--failures`, `--scores`, `--against`)."""
+    print(heading)
     print(f"{'':<16}" + "".join(f"{name:>18}" for name in tallies))
-    figures = {name: tally.figures(len(pages)) for name, tally in tallies.items()}
+    figures = {name: tally.figures(pages) for name, tally in tallies.items()}
     for metric in figures["newsfold"]:
         row = "".join(f"{fmt(figures[name][metric]):>18}" for name in tallies)
         print(f"{metric:<16}{row}")
@@ -267,10 +290,6 @@ def main() -> int:
         )
     against_baseline(tallies["newsfold"].scores, tallies["trafilatura 2.3"].scores)
     keep_scores(tallies["newsfold"].scores, args.scores, args.against)
-    return 0
-
-
-Scores = dict[str, dict[str, float | bool]]
 WORSE_BY = 0.01  # a page's score must drop by more than this to be listed as worse
 
 

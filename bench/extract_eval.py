@@ -29,7 +29,7 @@ from typing import Any
 
 import trafilatura
 
-from bench.extract import Scores, against_baseline, fmt, keep_scores, newsfold_document
+from bench.extract import Scores, newsfold_document, report
 from crawler.responses import choose_encoding
 from crawler.state import SQLiteState
 from pipelines.templates import SiteTemplates
@@ -137,16 +137,6 @@ def run(data: Path, args: argparse.Namespace) -> int:
             tallies[name].seconds += time.perf_counter() - started
             tallies[name].add(page, text)
     snippets = sum(len(p.keep) + len(p.drop) for p in pages)
-    print(f"{len(pages)} pages, {snippets} snippets (trafilatura's evaluation set)")
-    print(f"{'':<16}" + "".join(f"{name:>18}" for name in tallies))
-    figures = {name: tally.figures(len(pages)) for name, tally in tallies.items()}
-    for metric in figures["newsfold"]:
-        row = "".join(f"{fmt(figures[name][metric]):>18}" for name in tallies)
-        print(f"{metric:<16}{row}")
-    if args.failures:
-        args.failures.write_text(
-            json.dumps(tallies["newsfold"].failures, indent=1, ensure_ascii=False)
-        )
-    against_baseline(tallies["newsfold"].scores, tallies["trafilatura 2.3"].scores)
-    keep_scores(tallies["newsfold"].scores, args.scores, args.against)
+    heading = f"{len(pages)} pages, {snippets} snippets (trafilatura's evaluation set)"
+    report(heading, tallies, len(pages), args)
     return 0
