@@ -121,7 +121,7 @@ def test_subheadings_a_table_of_contents_links_to_and_written_out_addresses_stay
         "<article><p>First paragraph of the story with plenty of words in it.</p>"
         "<h2 id='where'>Where can you buy the fluid for diesel cars?</h2>"
         "<p>At most filling stations, in canisters of ten litres.</p>"
-        "<p><a href='https://www.openpetition.de'>https://www.openpetition.de</a></p>"
+        "<p><a href='https://petition.example.org'>https://petition.example.org</a></p>"
         "<p>Last paragraph of the story, which asks readers to sign.</p>"
         "<p><a href='/other-story.html'>Minister resigns after a long budget row</a></p>"
         "</article></body></html>"
@@ -131,7 +131,7 @@ def test_subheadings_a_table_of_contents_links_to_and_written_out_addresses_stay
             "First paragraph of the story with plenty of words in it.",
             "Where can you buy the fluid for diesel cars?",
             "At most filling stations, in canisters of ten litres.",
-            "https://www.openpetition.de",
+            "https://petition.example.org",
             "Last paragraph of the story, which asks readers to sign.",
             "Minister resigns after a long budget row",
         ]
