@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from lxml import etree, html
+from lxml import html
 
 from pipelines.credits import parse_credit_line
 from pipelines.normalise import fold
+from pipelines.visible import visible_text
 
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
 MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
@@ -26,7 +27,6 @@ MIN_LEAD_CHARS = 60
 # own link text (a reference in the text).
 ADDRESS_TEXT = re.compile(r"^(?:https?://|www\.)\S+$|^[^@\s]+@[^@\s]+\.\w+$", re.IGNORECASE)
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
-UNSHOWN = frozenset({"script", "style", "noscript"})  # text a reader never sees
 MENU_GLUE = re.compile(r"[\s|/·•»›>:,*\-–—]+")  # what joins the items of a menu line
 # Photo credits: "Foto: NTB", "(Image: Getty Images)", "Photo by Jane Doe/Reuters".
 CAPTION_CREDIT = re.compile(
@@ -47,24 +47,8 @@ class PageView:
 
     @cached_property
     def visible(self) -> str:
-        """Folded visible text of the body, needed only for some leads: a walk of the
-        elements (1 ms a page) rather than an XPath testing each text's ancestors (2.3)."""
-        body = self.tree.find(".//body")
-        if body is None:
-            return ""
-        texts = []
-        hidden = 0  # depth inside elements whose text is not shown
-        for event, element in etree.iterwalk(body, events=("start", "end")):
-            unshown = element.tag in UNSHOWN
-            if event == "start":
-                hidden += unshown
-                if not hidden and element.text and isinstance(element.tag, str):
-                    texts.append(element.text)
-            else:
-                hidden -= unshown
-                if not hidden and element.tail and element is not body:
-                    texts.append(element.tail)
-        return fold(" ".join(texts))
+        """Folded visible text of the page, needed only for some leads."""
+        return fold(visible_text(self.tree))
 
 
 def page_view(tree: html.HtmlElement) -> PageView:

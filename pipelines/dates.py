@@ -28,6 +28,7 @@ from htmldate.extractors import try_date_expr  # htmldate's reader of one date e
 from lxml import etree, html
 
 from pipelines.normalise import fold
+from pipelines.visible import visible_text
 
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 DIGIT = re.compile(r"\d")
@@ -51,9 +52,6 @@ URL_YEAR_MMDD = re.compile(
 # text; what precedes a match is checked in `_numeric_dates`.)
 NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2((?:19|20)?\d{2})(?!\d)")
 TWELVE_HOUR = re.compile(r"\d:\d{2}\s*[AaPp]\.?[Mm]\b")
-VISIBLE_TEXT = etree.XPath(
-    "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
-)
 # Byline lines: short, before the story's first paragraph; an update is not the publication.
 BYLINE_LINE = 120
 BYLINE_CHARS = 400
@@ -164,7 +162,7 @@ class PageOrder:
 
     @cached_property
     def order(self) -> str | None:
-        return numeric_order(" ".join(VISIBLE_TEXT(self.tree)))
+        return numeric_order(visible_text(self.tree))
 
 
 def byline_date(texts: Iterable[str | None], order: PageOrder) -> str | None:
@@ -344,7 +342,7 @@ def reorder(found: str, page: html.HtmlElement, order: PageOrder) -> str:
     year, month, day = (int(part) for part in found.split("-"))
     if day > 12 or day == month or order.order != "mdy":
         return found
-    for shown in _numeric_dates(" ".join(VISIBLE_TEXT(page))):
+    for shown in _numeric_dates(visible_text(page)):
         written = int(shown[4]) + (2000 if len(shown[4]) == 2 else 0)
         if (int(shown[1]), int(shown[3]), written) == (day, month, year):
             return date(year, day, month).isoformat()
