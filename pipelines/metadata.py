@@ -97,7 +97,8 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     """Collect declared metadata from a parsed page, JSON-LD first, then meta tags."""
     meta = _meta_tags(tree)
     found = PageMetadata()
-    article = next(_jsonld_articles(tree), None)
+    objects = list(jsonld_objects(tree))  # each script parsed once, for every question below
+    article = next((o for o in objects if any(t in ARTICLE_TYPES for t in _types(o))), None)
     if article is not None:
         found.headline = _text(article.get("headline")) or _text(article.get("name"))
         found.authors = _people(article.get("author"))
@@ -112,7 +113,6 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
         found.article_body = _text(article.get("articleBody"))
         found.page_type = _types(article)[0]
     else:
-        objects = list(jsonld_objects(tree))
         found.page_type = next(
             (t for obj in objects for t in _types(obj) if t in NON_ARTICLE_TYPES), None
         )
@@ -212,12 +212,6 @@ def _flatten(data: Any) -> Iterator[dict[str, Any]]:
             yield from _flatten(data["@graph"])
         if isinstance(data.get("mainEntity"), dict):
             yield from _flatten(data["mainEntity"])
-
-
-def _jsonld_articles(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
-    for obj in jsonld_objects(tree):
-        if any(t in ARTICLE_TYPES for t in _types(obj)):
-            yield obj
 
 
 def _types(obj: dict[str, Any]) -> list[str]:
