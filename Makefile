@@ -36,10 +36,12 @@ check: lint test
 bench: bench-extract bench-dedup bench-scale bench-throughput
 
 # Extraction quality on ../shared/data/fundus-news-pages and robustness on
-# ../shared/data/trafilatura-eval, newsfold beside plain trafilatura.
+# ../shared/data/trafilatura-eval, newsfold beside plain trafilatura; then a generated site
+# of each layout family crawled whole (chrome lines, exact titles).
 bench-extract: install
 	$(PY) -m bench.extract
 	$(PY) -m bench.extract --set trafilatura-eval
+	$(PY) -m bench.layouts
 
 # Duplicate collapse on a generated syndication web, newsfold beside plain MinHashLSH.
 bench-dedup: install

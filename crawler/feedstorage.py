@@ -186,4 +186,3 @@ class AtomicFileFeedStorage:
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
-

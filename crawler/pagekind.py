@@ -18,9 +18,12 @@ JSONLD_ARTICLE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:\w*NewsArticle|Article|Blo
 DATED_PATH = re.compile(r"/(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-]|$)")
 LONG_SLUG = re.compile(r"[^\W_]+(?:-[^\W_]+){3,}")
 NUMERIC_ID = re.compile(r"\d{5,}")
+# A listing word names the page only at the end of its path, or before one last segment
+# (/tag/security/, /page/2): deeper paths such as /archive/20250303/story.html are stories
+# a site keeps under its archive.
 LISTING_PATH = re.compile(
     r"/(?:tag|tags|category|categories|section|topic|topics|author|page|"
-    r"search|archive|about|contact)(?:/|$)",
+    r"search|archive|about|contact)(?:/[^/]*)?/?$",
     re.I,
 )
 MIN_PARAGRAPH_WORDS = 25

@@ -23,6 +23,8 @@ from pipelines.visible import visible_text
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
 MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
 MIN_LEAD_CHARS = 60
+LEAD_LINES = 4  # how far down a text's top lines may be furniture shown above the headline
+KICKER_WORDS = 8  # top lines this short may be a kicker, a section or a date
 # Link texts that are no other page's headline: a URL or an address written out as its
 # own link text (a reference in the text).
 ADDRESS_TEXT = re.compile(r"^(?:https?://|www\.)\S+$|^[^@\s]+@[^@\s]+\.\w+$", re.IGNORECASE)
@@ -46,9 +48,14 @@ class PageView:
     block_links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
 
     @cached_property
+    def shown(self) -> str:
+        """The page's visible text, white space collapsed: read only when a rule needs it."""
+        return " ".join(visible_text(self.tree).split())
+
+    @cached_property
     def visible(self) -> str:
         """Folded visible text of the page, needed only for some leads."""
-        return fold(visible_text(self.tree))
+        return fold(self.shown)
 
 
 def page_view(tree: html.HtmlElement) -> PageView:
@@ -135,6 +142,29 @@ def trailing_headings(lines: list[str], tree: html.HtmlElement) -> list[str]:
     return []
 
 
+def inner_headings(lines: list[str], tree: html.HtmlElement) -> list[str]:
+    """`lines` with the subheadings trafilatura dropped put back: a heading the page shows
+    between the blocks of two consecutive lines of the text. (Where it finds no container
+    of the story, trafilatura reads paragraphs only.) Returns `lines` itself when none is
+    missing."""
+    if len(lines) < 2:
+        return lines
+    keys = [fold(line) for line in lines]
+    at = {key: i for i, key in enumerate(keys) if key}
+    inserts: dict[int, str] = {}
+    for heading in tree.iter(*HEADINGS):
+        text = " ".join(heading.text_content().split())
+        before, after = heading.getprevious(), heading.getnext()
+        if not text or before is None or after is None or heading.find(".//a") is not None:
+            continue
+        index = at.get(fold(after.text_content()))
+        if index and fold(text) not in at and fold(before.text_content()) == keys[index - 1]:
+            inserts.setdefault(index, text)
+    if not inserts:
+        return lines
+    return [text for i, line in enumerate(lines) for text in (inserts.get(i), line) if text]
+
+
 def _following_headings(heading: html.HtmlElement) -> list[html.HtmlElement]:
     run = []
     for sibling in heading.itersiblings():
@@ -144,13 +174,50 @@ def _following_headings(heading: html.HtmlElement) -> list[html.HtmlElement]:
     return run
 
 
-def refine_body(text: str, view: PageView, description: str | None) -> tuple[str, list[str]]:
-    """The body without teaser and photo-credit lines, with the displayed lead restored.
+def below_headline(lines: list[str], view: PageView, headline: str | None) -> list[str]:
+    """`lines` without the short ones at their top that the page shows above its headline
+    and nowhere below it: a section's label, a kicker, a date widget. (A story starts
+    under its headline; its first short line, a dateline or a subheading, is shown there.)
+
+    Returns `lines` itself when nothing goes. The page's text is read only when a top
+    line is short, one page in a few.
+    """
+    top = min(LEAD_LINES, len(lines) - 1)
+    if not headline or not any(len(line.split()) <= KICKER_WORDS for line in lines[:top]):
+        return lines
+    shown = view.shown
+    at = shown.find(headline)
+    if at < 0:
+        return lines
+    below = shown[at + len(headline) :]
+    cut = 0
+    while cut < top and len(lines[cut].split()) <= KICKER_WORDS:
+        line = " ".join(lines[cut].split())
+        if not (0 <= shown.find(line) < at) or _shown_in(line, below):
+            break
+        cut += 1
+    return lines[cut:] if cut else lines
+
+
+def _shown_in(line: str, text: str) -> bool:
+    """Whether `text` shows `line` as whole words, as written (case too)."""
+    return re.search(rf"(?<!\w){re.escape(line)}(?!\w)", text) is not None
+
+
+def refine_body(
+    text: str, view: PageView, description: str | None, headline: str | None = None
+) -> tuple[str, list[str]]:
+    """The body without teaser and photo-credit lines and the lines the page shows only
+    above its `headline`, with the displayed lead restored.
 
     Returns the text and the kinds of change made, for the run's diagnostics.
     """
     changes: list[str] = []
     lines = [line for line in text.splitlines() if line.strip()]
+    below = below_headline(lines, view, headline)
+    if below is not lines:
+        lines = below
+        changes.append("above_headline")
     kept = [
         line
         for line in lines
@@ -161,6 +228,10 @@ def refine_body(text: str, view: PageView, description: str | None) -> tuple[str
         changes.append("teasers_or_credits")
     else:
         kept = lines  # never empty a text on these grounds alone
+    restored = inner_headings(kept, view.tree)
+    if restored is not kept:
+        kept = restored
+        changes.append("inner_headings")
     unmenued = strip_menus(kept, view.menu_texts)
     if unmenued and len(unmenued) < len(kept):
         kept = unmenued

@@ -39,7 +39,7 @@ from pipelines.body import page_view, refine_body
 from pipelines.dates import parse_date, text_date, url_date
 from pipelines.language import choose_language
 from pipelines.layout import prepare
-from pipelines.metadata import PageMetadata, read_metadata
+from pipelines.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
 from pipelines.titles import choose_title
 
 if TYPE_CHECKING:
@@ -77,6 +77,10 @@ PARSER.set_element_class_lookup(
 DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 
 
+# Page types whose threads of comments are not their content (a live blog's entries are).
+COMMENTED_TYPES = ARTICLE_TYPES - {"liveblogposting"}
+
+
 class Unparseable(DropItem):
     """A page the parser gave up on: nested past libxml2's depth limit, so the tree stops
     where the nesting starts, or deep enough to exhaust Python's recursion in an extractor.
@@ -96,18 +100,18 @@ def extract_document(page: Page) -> Document:
         return Document()
     declared = read_metadata(tree, page.url)
     story = copy.deepcopy(tree)  # rewritten for trafilatura (`prepare`); ours stays whole
-    prepare(story)
+    prepare(story, is_article=(declared.page_type or "").lower() in COMMENTED_TYPES)
     found = main_text(story, page.url, fast=True)
     if len(found or "") < CHECKED_BELOW:
         found = main_text(story, page.url, fast=False)
     text_source = "trafilatura" if found else "json-ld"
     extracted = found or declared.article_body or ""
-    view = page_view(tree)
-    text, changes = refine_body(extracted, view, declared.description)
-    fetched = datetime.fromisoformat(page.fetched_at)
     fallback = Fallbacks(tree)
     site, site_name = site_of(page.url), declared.site_name or fallback.sitename
     title = choose_title(tree, declared, page.hints.title, fallback.title, site_name, site)
+    view = page_view(tree)
+    text, changes = refine_body(extracted, view, declared.description, title)
+    fetched = datetime.fromisoformat(page.fetched_at)
     published, published_source = choose_published(
         tree, declared, page.hints, page.url, fetched, title
     )

@@ -45,6 +45,14 @@ COMMENT_WORD = re.compile(
 # must hold to be looked at: a Python walk testing a substring is 3 times faster than an
 # XPath with contains() (0.3 against 1.0 ms a page on the development set).
 COMMENT_HOLDERS = ("div", "section", "ul", "ol", "table", "aside")
+# One comment: a class or id word naming a single comment, repeated on THREAD_ITEMS or more
+# siblings, is a thread even where nothing names the section that holds it.
+COMMENT_ITEM = re.compile(
+    r"^(?:comment|kommentar|commentaire|comentario|commento|reactie|komentarz)$", re.IGNORECASE
+)
+THREAD_ITEMS = 3
+ITEM_HOLDERS = (*COMMENT_HOLDERS, "li", "article")
+STORY_OUTSIDE = 500  # characters of page text a thread must leave for it to be dropped
 COMMENT_HINT = re.compile(r"omment|OMMENT|eacties|omentar")
 COMMENTS_SHARE = 0.3  # a "comments" element holding more of the page's text is its content
 WORD_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
@@ -66,13 +74,14 @@ INLINE = frozenset(
 LEAVES = TEXT_BLOCKS | {"table"}
 
 
-def prepare(tree: html.HtmlElement) -> None:
+def prepare(tree: html.HtmlElement, is_article: bool = False) -> None:
     """Rewrite comment sections, captioned images, disguised blocks and the story's
-    container (and the tables around it), in place."""
+    container (and the tables around it), in place. `is_article`: the page says it is one,
+    so a thread of comments on it is not its content."""
     body = tree.find(".//body")
     if body is None:
         return
-    drop_comment_sections(body)
+    drop_comment_sections(body, threads=is_article)
     mark_figures(body)
     blocks_in_disguise(body)
     if body.find(".//article") is not None and body.find(".//td") is None:
@@ -277,26 +286,55 @@ def _double(br: html.HtmlElement) -> bool:
     return (not (br.tail or "").strip()) and after is not None and after.tag == "br"
 
 
-def drop_comment_sections(body: html.HtmlElement) -> None:
+def drop_comment_sections(body: html.HtmlElement, threads: bool = False) -> None:
     """Remove elements a class or id word names as comments, unless they hold the story
-    (a headline, an article, most of the page's text: a live ticker's "comments")."""
+    (a headline, an article, most of the page's text: a live ticker's "comments").
+
+    With `threads` (the page says it is an article, so that replies are not its content
+    as a forum's are), also remove threads: THREAD_ITEMS or more siblings each named as one
+    comment ("c-comment", "userComment"; not a part of one, "comment-body"), however long,
+    when the page has text besides them."""
     found = []
-    for element in body.iter(COMMENT_HOLDERS):
+    items: dict[html.HtmlElement, list[html.HtmlElement]] = {}
+    for element in body.iter(ITEM_HOLDERS):
         words = f"{element.get('class', '')} {element.get('id', '')}"
-        if COMMENT_HINT.search(words) and any(
+        if not COMMENT_HINT.search(words):
+            continue
+        if element.tag in COMMENT_HOLDERS and any(
             COMMENT_WORD.match(word) for word in WORD_SPLIT.split(words)
         ):
             found.append(element)
+        elif threads and _one_comment(element.get("class", "")):
+            items.setdefault(element.getparent(), []).append(element)
     total: int | None = None  # the page's text, measured once a candidate needs it
     for element in found:
-        if element.getparent() is None:
-            continue
-        if any(element.find(f".//{tag}") is not None for tag in ("h1", "article", "main")):
+        if element.getparent() is None or _holds_story(element):
             continue
         total = len(_text(body)) if total is None else total
         if len(_text(element)) > COMMENTS_SHARE * total:
             continue
         element.drop_tree()
+    for thread in items.values():
+        thread = [item for item in thread if not _holds_story(item)]
+        if len(thread) < THREAD_ITEMS or any(item.getparent() is None for item in thread):
+            continue
+        total = len(_text(body))
+        if total - sum(len(_text(item)) for item in thread) >= STORY_OUTSIDE:
+            for item in thread:
+                item.drop_tree()
+
+
+def _one_comment(classes: str) -> bool:
+    """Whether a class names one comment: its last word is "comment", and no word says
+    it is a live ticker's entry."""
+    words = [WORD_SPLIT.split(name) for name in classes.split()]
+    return any(COMMENT_ITEM.match(name[-1]) for name in words if name) and not any(
+        word.lower() == "live" for name in words for word in name
+    )
+
+
+def _holds_story(element: html.HtmlElement) -> bool:
+    return any(element.find(f".//{tag}") is not None for tag in ("h1", "article", "main"))
 
 
 def mark_figures(body: html.HtmlElement) -> None:

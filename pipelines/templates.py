@@ -10,8 +10,9 @@ the state store, so the first page of a later run is cleaned as well as the hund
 Long paragraphs are never counted: a template line is short, and a story quoting an
 earlier one is not furniture.
 
-Titles are learned the same way at their end: a part after a separator that ends many of
-a site's titles (" | Europa", " - National", " – OL Paris 2024") is the site's, not the
+Titles are learned the same way at their ends: a part after a separator that ends many of
+a site's titles (" | Europa", " - National", " – OL Paris 2024"), or one before a separator
+that starts them ("FRAME GAZETTE >> ", "Daily Post - Print - "), is the site's, not the
 headline's, even where the page declares it nowhere.
 """
 
@@ -68,15 +69,26 @@ class SiteTemplates:
         return [p for p in paragraphs if keys.get(p) not in template], blocks
 
     def strip_title(self, site: str, page: str, title: str | None) -> tuple[str | None, list[int]]:
-        """The title without a trailing part that many of the site's titles end with, and
-        the block that part is counted as."""
-        parts = SEPARATORS.split(title or "")
-        if not title or len(parts) < 2:
+        """The title without a leading or trailing part that many of the site's titles
+        start or end with, and the blocks those parts are counted as.
+
+        A leading part before a colon is not learned: it is a kicker's place ("Brexit:
+        ..."), and a site's name written there is known by name (`titles`)."""
+        separators = list(SEPARATORS.finditer(title or ""))
+        if not title or not separators:
             return title, []
-        key = block_key(TITLE_EDGE + parts[-1])
-        if key not in self._template(site, page, [key]):
-            return title, [key]
-        return title[: title.rfind(parts[-1])].rstrip(" |-–—:·•»/*~｜│ㅣ："), [key]
+        first, last = separators[0], separators[-1]
+        suffix = title[last.end() :]
+        keys = {"suffix": block_key(TITLE_EDGE + suffix)}
+        if ":" not in first.group() and "：" not in first.group():
+            keys["prefix"] = block_key(TITLE_EDGE + "^" + title[: first.start()])
+        template = self._template(site, page, list(keys.values()))
+        start, end = 0, len(title)
+        if keys["suffix"] in template:
+            end = last.start()
+        if keys.get("prefix") in template and first.end() < end:
+            start = first.end()
+        return title[start:end].strip(), list(keys.values())
 
     def same_story(self, site: str, page: str, story: str, blocks: list[int]) -> None:
         """`page` is a copy of `story`: its blocks count as the story's, not a page more."""

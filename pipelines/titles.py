@@ -24,10 +24,10 @@ from lxml import html
 from pipelines.metadata import PageMetadata, jsonld_objects
 from pipelines.normalise import fold, tidy
 
-# Separators between a headline and a site name, section or kicker. Spaced dashes and
-# colons only (a bare hyphen joins words); bars and their look-alikes (full-width bar,
+# Separators between a headline and a site name, section or kicker. Spaced dashes, colons,
+# chevrons and ">>" only (a bare hyphen joins words); bars and their look-alikes (full-width bar,
 # box-drawing bar, the Hangul letter used as a bar) with or without spaces.
-SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»/*~]|::)\s+|\s*[|｜│ㅣ：]\s*")
+SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»›/*~]|::|>>)\s+|\s*[|｜│ㅣ：]\s*")
 # Looser boundaries for agreement between candidates, where a piece only counts when another
 # candidate says the same: also a kicker's colon ("Kicker: Headline") and unspaced dashes
 # ("Headline-Section", "Ex-Minister ..." against "Minister ...").

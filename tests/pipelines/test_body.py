@@ -1,6 +1,14 @@
 from lxml import html
 
-from pipelines.body import is_menu_line, linked_share, page_view, refine_body
+from pipelines.body import (
+    PageView,
+    below_headline,
+    inner_headings,
+    is_menu_line,
+    linked_share,
+    page_view,
+    refine_body,
+)
 
 PAGE = """<html><head><meta name="description" content="{lead}"></head><body>
 <p class="standfirst">{lead}</p>
@@ -139,3 +147,43 @@ def test_subheadings_a_table_of_contents_links_to_and_written_out_addresses_stay
     kept, changes = refine_body(text, page_view(page), None)
     assert kept.splitlines() == text.splitlines()[:-1]
     assert changes == ["teasers_or_credits"]
+
+
+FRAMED = """<html><body><div class="left"><a href="/">World</a> <a href="/">Sport</a></div>
+<div class="content"><p class="kicker">WORLD</p><h2>Bridge opens after ten years</h2>
+<p class="meta">12/03/2025 | Ann Lee</p><p>LONDON</p>
+<p>The bridge opened on Monday, ten years after work began on the world's longest span.</p>
+<h2>A long wait</h2><p>Work stopped twice for lack of money.</p>{end}</div></body></html>"""
+STORY = ["The bridge opened on Monday, ten years after work began on the world's longest span."]
+TITLE = "Bridge opens after ten years"
+
+
+def framed(end: str = "") -> PageView:
+    return page_view(html.document_fromstring(FRAMED.format(end=end)))
+
+
+def test_short_lines_shown_only_above_the_headline_go():
+    assert below_headline(["WORLD", *STORY], framed(), TITLE) == STORY
+    assert below_headline(["Sport", "WORLD", *STORY], framed(), TITLE) == STORY
+    # A dateline and a byline are shown below the headline (bylines are furniture's).
+    kept = ["LONDON", *STORY]
+    assert below_headline(kept, framed(), TITLE) is kept
+    assert below_headline(["12/03/2025 | Ann Lee", *STORY], framed(), TITLE)[0] != STORY[0]
+    # A label the story shows again below, as written, stays; so does all when the page
+    # does not show the headline.
+    assert below_headline(["WORLD", *STORY], framed("<p>The WORLD news.</p>"), TITLE)[0] == "WORLD"
+    assert below_headline(["WORLD", *STORY], framed("<p>The world news.</p>"), TITLE) == STORY
+    assert below_headline(["WORLD", *STORY], framed(), "Not on the page")[0] == "WORLD"
+
+
+def test_subheadings_between_two_lines_of_the_text_are_put_back():
+    tree = html.document_fromstring(FRAMED.format(end=""))
+    lines = [
+        "The bridge opened on Monday, ten years after work began on the world's longest span.",
+        "Work stopped twice for lack of money.",
+    ]
+    assert inner_headings(lines, tree) == [lines[0], "A long wait", lines[1]]
+    # Not before the text's first line (the headline's place), nor twice.
+    assert inner_headings([*lines[1:], "x"], tree) == [*lines[1:], "x"]
+    again = [lines[0], "A long wait", lines[1]]
+    assert inner_headings(again, tree) is again

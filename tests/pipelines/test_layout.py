@@ -139,6 +139,33 @@ def test_comment_sections_go_by_their_class_word_but_not_a_live_ticker():
     assert extract(live, url="http://direct.test/match.html").split("\n") == FR
 
 
+def test_a_thread_named_only_by_its_comments_goes_however_long():
+    """On an article, each comment's class names one comment; nothing names the section.
+    The thread is longer than the story, so no share of the page's text tells them apart."""
+    reply = '<a class="reply" href="#">Reply</a>'
+    thread = "".join(
+        f'<div class="c-comment"><b>user{n}</b> 2 hours ago<div class="c-comment-body">'
+        f"<p>{PT[n % 4]} {PT[(n + 1) % 4]}</p></div>{reply}</div>"
+        for n in range(8)
+    )
+    story = "".join(f"<p>{p}</p>" for p in NL)
+    page = (
+        '<html><head>{meta}</head><body><div class="post"><h1>Brug</h1>' + story + "</div>"
+        f'<div class="discussion"><h3>Discussion</h3>{thread}</div></body></html>'
+    )
+    article = page.format(meta='<meta property="og:type" content="article">')
+    text = extract(article, url="http://krant.test/2024/brug.html")
+    assert text.split("\n")[-len(NL) :] == NL and not any(p[:40] in text for p in PT)
+    # On a page that does not say it is an article (a forum), replies are content.
+    forum = extract(page.format(meta=""), url="http://krant.test/2024/brug.html")
+    assert PT[0] in forum
+    # Two items of that class are not a thread: a photo's "comment", a note.
+    notes = "".join(f'<div class="c-comment"><p>{p}</p></div>' for p in PT[:2])
+    page = f"<html><body><div><h1>Brug</h1>{story}{notes}</div></body></html>"
+    text = extract(page, url="http://krant.test/2024/brug.html")
+    assert text.split("\n")[-6:] == NL + PT[:2]
+
+
 def test_an_image_with_the_short_text_under_it_is_a_figure():
     photo = (
         '<div><img src="/img/pont.jpg" width="300"><br>'

@@ -81,3 +81,18 @@ def test_a_suffix_ending_many_titles_of_a_site_is_learned_and_removed(store):
     assert templates.strip_title("news.test", "page-5", single) == (single, [])
     assert templates.strip_title("other.test", "page-0", titles[0])[0] == titles[0]
     assert templates.strip_title("news.test", "page-6", None) == (None, [])
+
+
+def test_a_prefix_starting_many_titles_of_a_site_is_learned_but_not_a_kicker(store):
+    """ "Daily Post - Print - Headline": a site's part before the headline is learned as its
+    end is; a kicker before a colon is not, however often the site writes it."""
+    templates = SiteTemplates(store, min_pages=3, max_chars=300)
+    titles = [f"Daily Post - Print - Story {i} about the budget | Europa" for i in range(4)]
+    kickers = [f"Live: Story {i} about the vote" for i in range(4)]
+    stripped = [templates.strip_title("news.test", f"p-{i}", t)[0] for i, t in enumerate(titles)]
+    kept = [templates.strip_title("news.test", f"k-{i}", t)[0] for i, t in enumerate(kickers)]
+    assert stripped[:2] == titles[:2]
+    assert stripped[2:] == ["Print - Story 2 about the budget", "Print - Story 3 about the budget"]
+    assert kept == kickers
+    # A title of one headline and the repeated part alone keeps the headline.
+    assert templates.strip_title("news.test", "p-9", "Daily Post - Budget")[0] == "Budget"
