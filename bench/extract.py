@@ -37,8 +37,8 @@ from crawler.items import Document, Page
 from crawler.state import SQLiteState
 from pipelines.clean import NotAnArticle, clean_page
 from pipelines.extract import extract_document
-from pipelines.templates import SiteTemplates
 from pipelines.normalise import fold
+from pipelines.templates import SiteTemplates
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fundus-news-pages"
 WORD = re.compile(r"\w+")

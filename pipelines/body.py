@@ -29,6 +29,8 @@ KICKER_WORDS = 8  # top lines this short may be a kicker, a section or a date
 # own link text (a reference in the text).
 ADDRESS_TEXT = re.compile(r"^(?:https?://|www\.)\S+$|^[^@\s]+@[^@\s]+\.\w+$", re.IGNORECASE)
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+FOLLOWERS = frozenset({"p", "div", "blockquote", "ul", "ol", "table", "figure"})  # a heading's
+# next block, when it starts a part of the story
 MENU_GLUE = re.compile(r"[\s|/·•»›>:,*\-–—]+")  # what joins the items of a menu line
 # Photo credits: "Foto: NTB", "(Image: Getty Images)", "Photo by Jane Doe/Reuters".
 CAPTION_CREDIT = re.compile(
@@ -48,14 +50,9 @@ class PageView:
     block_links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
 
     @cached_property
-    def shown(self) -> str:
-        """The page's visible text, white space collapsed: read only when a rule needs it."""
-        return " ".join(visible_text(self.tree).split())
-
-    @cached_property
     def visible(self) -> str:
         """Folded visible text of the page, needed only for some leads."""
-        return fold(self.shown)
+        return fold(visible_text(self.tree))
 
 
 def page_view(tree: html.HtmlElement) -> PageView:
@@ -146,19 +143,21 @@ def inner_headings(lines: list[str], tree: html.HtmlElement) -> list[str]:
     """`lines` with the subheadings trafilatura dropped put back: a heading the page shows
     between the blocks of two consecutive lines of the text. (Where it finds no container
     of the story, trafilatura reads paragraphs only.) Returns `lines` itself when none is
-    missing."""
+    missing. Blocks and lines are compared as written, white space aside."""
     if len(lines) < 2:
         return lines
-    keys = [fold(line) for line in lines]
-    at = {key: i for i, key in enumerate(keys) if key}
+    at: dict[str, int] | None = None  # each line's index, made once a heading needs it
     inserts: dict[int, str] = {}
     for heading in tree.iter(*HEADINGS):
-        text = " ".join(heading.text_content().split())
         before, after = heading.getprevious(), heading.getnext()
-        if not text or before is None or after is None or heading.find(".//a") is not None:
+        if before is None or after is None or after.tag not in FOLLOWERS:
             continue
-        index = at.get(fold(after.text_content()))
-        if index and fold(text) not in at and fold(before.text_content()) == keys[index - 1]:
+        at = at if at is not None else {" ".join(line.split()): i for i, line in enumerate(lines)}
+        text = " ".join(heading.text_content().split())
+        index = at.get(" ".join(after.text_content().split()))
+        if not index or not text or text in at or heading.find(".//a") is not None:
+            continue
+        if " ".join(before.text_content().split()) == " ".join(lines[index - 1].split()):
             inserts.setdefault(index, text)
     if not inserts:
         return lines
@@ -176,31 +175,37 @@ def _following_headings(heading: html.HtmlElement) -> list[html.HtmlElement]:
 
 def below_headline(lines: list[str], view: PageView, headline: str | None) -> list[str]:
     """`lines` without the short ones at their top that the page shows above its headline
-    and nowhere below it: a section's label, a kicker, a date widget. (A story starts
-    under its headline; its first short line, a dateline or a subheading, is shown there.)
+    (a heading of that text) and the text does not repeat below: a section's label, a
+    kicker, a date widget. (A story starts under its headline; its first short line, a
+    dateline or a subheading, is shown there.)
 
-    Returns `lines` itself when nothing goes. The page's text is read only when a top
-    line is short, one page in a few.
+    Returns `lines` itself when nothing goes. The page is read only when the first line
+    is short, and then only down to the headline.
     """
     top = min(LEAD_LINES, len(lines) - 1)
-    if not headline or not any(len(line.split()) <= KICKER_WORDS for line in lines[:top]):
+    if not headline or top < 1 or len(lines[0].split()) > KICKER_WORDS:
         return lines
-    shown = view.shown
-    at = shown.find(headline)
-    if at < 0:
+    heading = _heading(view.tree, headline)
+    if heading is None:
         return lines
-    below = shown[at + len(headline) :]
+    above = " ".join(visible_text(view.tree, until=heading).split())
     cut = 0
     while cut < top and len(lines[cut].split()) <= KICKER_WORDS:
         line = " ".join(lines[cut].split())
-        if not (0 <= shown.find(line) < at) or _shown_in(line, below):
+        if line not in above or _shown_in(line, "\n".join(lines[cut + 1 :])):
             break
         cut += 1
     return lines[cut:] if cut else lines
 
 
+def _heading(tree: html.HtmlElement, headline: str) -> html.HtmlElement | None:
+    """The page's heading that shows `headline`."""
+    key = fold(headline)
+    return next((h for h in tree.iter("h1", *HEADINGS) if fold(h.text_content()) == key), None)
+
+
 def _shown_in(line: str, text: str) -> bool:
-    """Whether `text` shows `line` as whole words, as written (case too)."""
+    """Whether `text` holds `line` as whole words, as written (case too)."""
     return re.search(rf"(?<!\w){re.escape(line)}(?!\w)", text) is not None
 
 

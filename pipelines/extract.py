@@ -31,6 +31,7 @@ from trafilatura.metadata import (
     extract_title,
 )
 from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.utils import line_processing
 
 from crawler.items import Document, Hints, Page
 from crawler.urls import site_of
@@ -77,6 +78,9 @@ PARSER.set_element_class_lookup(
 DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 
 
+LINKED_KINDS = ("/tag", "/categor")  # address parts of the links trafilatura takes tags from
+# trafilatura's last resort for categories: the declared section or subject
+SECTION_META = './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
 # Page types whose threads of comments are not their content (a live blog's entries are).
 COMMENTED_TYPES = ARTICLE_TYPES - {"liveblogposting"}
 
@@ -200,7 +204,18 @@ class Fallbacks:
         )
 
     def tags(self) -> list[str]:
-        return extract_catstags("tag", self.tree) or extract_catstags("category", self.tree)
+        """Tag links, else category links or the declared section. Trafilatura's search
+        (2.5 ms a page) only finds links whose address has a "/tag" or "/categor" part: a
+        page with none is answered from its head alone."""
+        links = {
+            part for a in self.tree.iter("a") for part in LINKED_KINDS if part in a.get("href", "")
+        }
+        if "/tag" in links and (found := extract_catstags("tag", self.tree)):
+            return found
+        if "/categor" in links:
+            return extract_catstags("category", self.tree)
+        declared = (line_processing(e.get("content", "")) for e in self.tree.xpath(SECTION_META))
+        return [text for text in dict.fromkeys(declared) if text]
 
 
 def parse_html(body: bytes, encoding: str) -> html.HtmlElement | None:

@@ -296,7 +296,7 @@ def drop_comment_sections(body: html.HtmlElement, threads: bool = False) -> None
     when the page has text besides them."""
     found = []
     items: dict[html.HtmlElement, list[html.HtmlElement]] = {}
-    for element in body.iter(ITEM_HOLDERS):
+    for element in body.iter(ITEM_HOLDERS if threads else COMMENT_HOLDERS):
         words = f"{element.get('class', '')} {element.get('id', '')}"
         if not COMMENT_HINT.search(words):
             continue
