@@ -60,6 +60,7 @@ class Document:
     page_type: str | None = None  # og:type / JSON-LD @type, used to spot non-articles
     linked_fraction: float = 0.0  # share of the text that is also link text (listings)
     links: dict[str, str] = field(default_factory=dict)  # block text -> its first link
+    places: dict[str, str] = field(default_factory=dict)  # edge line -> its place (`places`)
     template_blocks: int = 0  # site template blocks removed from the text
     blocks: list[int] = field(default_factory=list)  # keys counted towards the site template
     changes: list[str] = field(default_factory=list)  # what extraction corrected, for stats

@@ -83,7 +83,8 @@ def clean_page(
     paragraphs = strip_lead_furniture(lines, doc.title, doc.site_name)
     paragraphs, credits = split_credits(paragraphs, _tidy_keys(doc.links))
     if templates is not None:
-        kept, blocks = templates.strip(page.site, page.id, paragraphs)
+        places = {tidy(line): place for line, place in doc.places.items()}
+        kept, blocks = templates.strip(page.site, page.id, paragraphs, places)
         doc.title, title_blocks = templates.strip_title(page.site, page.id, doc.title)
         doc.template_blocks = len(paragraphs) - len(kept)
         doc.blocks = blocks + title_blocks

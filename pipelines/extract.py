@@ -41,6 +41,7 @@ from pipelines.dates import parse_date, text_date, url_date
 from pipelines.language import choose_language
 from pipelines.layout import prepare
 from pipelines.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
+from pipelines.places import edge_places
 from pipelines.titles import choose_title
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ def extract_document(page: Page) -> Document:
         page_type=declared.page_type,
         linked_fraction=linked_fraction(extracted, set(view.link_texts)),
         links=view.block_links,
+        places=edge_places(text.splitlines(), tree),
         changes=changes,
         text_source=text_source if text else None,
     )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 TITLE_EDGE = "title-edge:"  # key namespace of title parts beside body blocks
+PLACE = "place:"  # key namespace of the places short paragraphs are shown in (`places`)
 
 
 def block_key(text: str) -> int:
@@ -57,16 +58,22 @@ class SiteTemplates:
             settings.getint("TEMPLATE_MAX_CHARS"),
         )
 
-    def strip(self, site: str, page: str, paragraphs: list[str]) -> tuple[list[str], list[int]]:
+    def strip(
+        self, site: str, page: str, paragraphs: list[str], places: dict[str, str] | None = None
+    ) -> tuple[list[str], list[int]]:
         """Paragraphs of `page` without the site's template blocks, and the page's blocks.
 
-        This page's blocks count towards the template as they are looked up, once per
-        page: a page cleaned again (revisited, updated) does not make its own text furniture.
+        A block is a short paragraph's text, or the place (`places`: paragraph -> place)
+        the page shows a short paragraph in at the text's edges. This page's blocks count
+        towards the template as they are looked up, once per page: a page cleaned again
+        (revisited, updated) does not make its own text furniture.
         """
         keys = {p: block_key(p) for p in paragraphs if len(p) <= self.max_chars and fold(p)}
-        blocks = list(set(keys.values()))
+        spots = {p: block_key(PLACE + place) for p, place in (places or {}).items() if p in keys}
+        blocks = list(set(keys.values()) | set(spots.values()))
         template = self._template(site, page, blocks)
-        return [p for p in paragraphs if keys.get(p) not in template], blocks
+        kept = [p for p in paragraphs if keys.get(p) not in template]
+        return [p for p in kept if spots.get(p) not in template], blocks
 
     def strip_title(self, site: str, page: str, title: str | None) -> tuple[str | None, list[int]]:
         """The title without a leading or trailing part that many of the site's titles

@@ -96,3 +96,30 @@ def test_a_prefix_starting_many_titles_of_a_site_is_learned_but_not_a_kicker(sto
     assert kept == kickers
     # A title of one headline and the repeated part alone keeps the headline.
     assert templates.strip_title("news.test", "p-9", "Daily Post - Budget")[0] == "Budget"
+
+
+def test_a_place_showing_other_text_on_every_page_is_learned(state_url):
+    """A section label over the story changes from page to page; its place does not. It
+    is learned on the third page, and a new run removes it from its first page."""
+    store = open_state(state_url)
+    templates = SiteTemplates(store, min_pages=3, max_chars=300)
+    labels = ["WORLD", "SPORT", "CULTURE", "POLITICS"]
+    kept = []
+    for i, label in enumerate(labels[:3]):
+        places = {label: "top:div.content > p.kicker"}
+        kept.append(templates.strip("news.test", f"page-{i}", [label, *prose(i, 2)], places)[0])
+    assert [k[0] for k in kept] == ["WORLD", "SPORT", prose(2, 2)[0]]
+    # Text in another place, or with no place, stays.
+    other = {"POLITICS": "top:div.content > p.standfirst"}
+    assert (
+        templates.strip("news.test", "page-8", ["POLITICS", *prose(8, 2)], other)[0][0]
+        == "POLITICS"
+    )
+    store.close()
+    reopened = open_state(state_url)
+    places = {"POLITICS": "top:div.content > p.kicker"}
+    kept_now, _ = SiteTemplates(reopened, min_pages=3, max_chars=300).strip(
+        "news.test", "page-9", ["POLITICS", *prose(9, 2)], places
+    )
+    reopened.close()
+    assert kept_now == prose(9, 2)
