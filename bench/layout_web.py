@@ -11,8 +11,9 @@ and the site's name before the headline. Five are written here:
 - `amp`: an AMP page (`<html ⚡>`, `amp-img`, an `amp-sidebar` menu, `amp-social-share`),
 - `print`: a print view (print and close links, "Article printed from ..." footer, the
   site's name and "Print" before the headline),
-- `js-skeleton`: a JavaScript application shell whose story is only in the JSON-LD
-  `articleBody` ("Loading ...", skeleton lines, a `<noscript>` notice),
+- `js-skeleton`: a JavaScript application shell whose story is only in its data: the
+  JSON-LD `articleBody`, `__NEXT_DATA__` or a React server payload ("Loading ...",
+  skeleton lines, a `<noscript>` notice),
 - `frames`: frame-like fixed sidebars (a section tree, an archive by month, a ticker of
   dated headlines, a column of headlines) around the story,
 - `comments`: a heavy comment thread (20-45 comments of prose, nested replies) under
@@ -287,14 +288,27 @@ def render_print(x: Ctx) -> str:
 
 
 def render_js_skeleton(x: Ctx) -> str:
+    """An application shell: the story in JSON-LD `articleBody`, or as HTML in the
+    application's data (`__NEXT_DATA__`), or in a React server payload (escaped twice)."""
     assert x.plan
     p, c, s = x.plan, x.c, x.site
     lines = "".join(f'<div class="{c("skeleton-line")}"></div>' for _ in range(8))
-    state = {"props": {"pageProps": {"id": p.page.story, "section": "news"}}, "page": "/story/[id]"}
+    mode = x.rng.choice(("json-ld", "next-data", "flight"))
+    story = "".join(f"<p>{esc(b.text)}</p>" for b in p.blocks)
+    props: dict[str, object] = {"id": p.page.story, "section": "news"}
+    if mode == "next-data":
+        props["article"] = {"title": p.page.title, "contentHtml": story}
+    state = {"props": {"pageProps": props}, "page": "/story/[id]"}
+    flight = ""
+    if mode == "flight":  # a text chunk's header, then the chunk, each a JSON string
+        chunks = (json.dumps([1, "24:T1b7b,"]), json.dumps([1, story]))
+        flight = "".join(f"<script>self.__next_f.push({c})</script>" for c in chunks)
+        flight = flight.replace("<p>", "\\u003cp\\u003e").replace("</p>", "\\u003c/p\\u003e") + "\n"
+    data = json.dumps(state).replace("<", "\\u003c")
     nav = "".join(f'<a href="/">{n.capitalize()}</a>' for n in SECTIONS)
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"{title_tag(x, p.page.title)}\n{og(x)}\n{json_ld(x, body=True)}\n"
+        f"{title_tag(x, p.page.title)}\n{og(x)}\n{json_ld(x, body=mode == 'json-ld')}\n"
         '<script src="/static/app.js" defer></script>\n</head>\n<body>\n'
         f'<div id="__next"><header class="{c("header")}"><a href="/">{esc(s.name)}</a>'
         f"<nav>{nav}</nav></header>\n"
@@ -303,8 +317,8 @@ def render_js_skeleton(x: Ctx) -> str:
         f'<footer class="{c("footer")}">© {TODAY.year} {esc(s.name)} · Terms · Privacy'
         "</footer></div>\n"
         "<noscript>You need to enable JavaScript to read this article.</noscript>\n"
-        f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(state)}</script>\n'
-        "</body>\n</html>\n"
+        f'<script id="__NEXT_DATA__" type="application/json">{data}</script>\n'
+        f"{flight}</body>\n</html>\n"
     )
 
 

@@ -64,7 +64,7 @@ class Document:
     template_blocks: int = 0  # site template blocks removed from the text
     blocks: list[int] = field(default_factory=list)  # keys counted towards the site template
     changes: list[str] = field(default_factory=list)  # what extraction corrected, for stats
-    text_source: str | None = None  # "trafilatura" or "json-ld"
+    text_source: str | None = None  # "trafilatura", "json-ld" or "script" (`embedded`)
 
 
 @dataclass

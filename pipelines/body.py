@@ -22,6 +22,11 @@ from pipelines.visible import visible_text
 
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
 MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
+# A line is a teaser when another story's headline covers most of it: link texts this long.
+# (A linked product, place or name in a story is shorter.) After a label ("Read more:",
+# "Lesen Sie auch:") any link text of MIN_LINK_TEXT makes one.
+HEADLINE_LINK = 35
+LABEL = re.compile(r"^(?:[^\W\d_][\w-]*\s+){0,3}[^\W\d_][\w-]*\s*:\s+")
 MIN_LEAD_CHARS = 60
 LEAD_LINES = 4  # how far down a text's top lines may be furniture shown above the headline
 KICKER_WORDS = 8  # top lines this short may be a kicker, a section or a date
@@ -96,6 +101,17 @@ def linked_share(line: str, link_texts: list[str]) -> float:
             covered += len(link)
             rest = rest.replace(link, " ", 1)
     return covered / len(text)
+
+
+def is_teaser(line: str, link_texts: list[str]) -> bool:
+    """A line made of another story's headline ("Minister resigns after budget row"),
+    alone or after a label ("READ MORE: ...")."""
+    headlines = [text for text in link_texts if len(text) >= HEADLINE_LINK]
+    if linked_share(line, headlines) >= LINKED_LINE:
+        return True
+    text = line.removeprefix("- ")
+    label = LABEL.match(text)
+    return bool(label) and linked_share(text[label.end() :], link_texts) >= LINKED_LINE
 
 
 def is_menu_line(line: str, menu_texts: list[str]) -> bool:
@@ -227,7 +243,7 @@ def refine_body(
         line
         for line in lines
         if parse_credit_line(line)  # a linked credit line is evidence, left for cleaning
-        or (linked_share(line, view.link_texts) < LINKED_LINE and not CAPTION_CREDIT.match(line))
+        or (not is_teaser(line, view.link_texts) and not CAPTION_CREDIT.match(line))
     ]
     if len(kept) < len(lines) and kept:
         changes.append("teasers_or_credits")

@@ -38,6 +38,7 @@ from crawler.urls import site_of
 from pipelines.authors import choose_authors
 from pipelines.body import page_view, refine_body
 from pipelines.dates import parse_date, text_date, url_date
+from pipelines.embedded import embedded_html
 from pipelines.language import choose_language
 from pipelines.layout import prepare
 from pipelines.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
@@ -53,6 +54,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PARENT_CHECK_SECONDS = 1.0  # how often a worker process checks that the crawl is alive
+# A page showing less text than this may be an application's shell ("Loading ...") whose
+# scripts carry the story: taken when it is SHELL_SHARE times longer (`embedded`).
+SHELL_CHARS = 300
+SHELL_SHARE = 3
 CHECKED_BELOW = 1500  # shorter texts are extracted again with trafilatura's comparisons
 BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 # lxml refuses a decoded page that declares its encoding (`<?xml ... encoding="utf-8"?>`
@@ -111,6 +116,11 @@ def extract_document(page: Page) -> Document:
         found = main_text(story, page.url, fast=False)
     text_source = "trafilatura" if found else "json-ld"
     extracted = found or declared.article_body or ""
+    if len(extracted) < SHELL_CHARS and (fragment := embedded_html(tree)):
+        shell = html.fromstring(f"<html><body><article>{fragment}</article></body></html>")
+        carried = main_text(shell, page.url, fast=True) or ""
+        if len(carried) > SHELL_SHARE * len(extracted):
+            extracted, text_source = carried, "script"
     fallback = Fallbacks(tree)
     site, site_name = site_of(page.url), declared.site_name or fallback.sitename
     title = choose_title(tree, declared, page.hints.title, fallback.title, site_name, site)

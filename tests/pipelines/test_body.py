@@ -187,3 +187,24 @@ def test_subheadings_between_two_lines_of_the_text_are_put_back():
     assert inner_headings([*lines[1:], "x"], tree) == [*lines[1:], "x"]
     again = [lines[0], "A long wait", lines[1]]
     assert inner_headings(again, tree) is again
+
+
+def test_a_short_linked_name_in_the_story_is_not_a_teaser():
+    """Another story's headline is a teaser alone or after a label; a linked product or
+    place, as recipes and guides list them, is the story's."""
+    page = html.document_fromstring(
+        "<html><body><article><p>Mix the flour with the sugar.</p>"
+        '<ul><li><a href="/p/vanilla">Dr. Oetker Vanillin-Zucker</a></li></ul>'
+        '<p>Also: <a href="/news/1">Bakery wins prize</a></p>'
+        '<ul><li><a href="/news/2">Town bakery wins a national prize for its bread</a></li></ul>'
+        "<p>Bake for twenty minutes.</p></article></body></html>"
+    )
+    lines = [
+        "Mix the flour with the sugar.",
+        "- Dr. Oetker Vanillin-Zucker",
+        "Also: Bakery wins prize",
+        "- Town bakery wins a national prize for its bread",
+        "Bake for twenty minutes.",
+    ]
+    text, changes = refine_body("\n".join(lines), page_view(page), None)
+    assert text.split("\n") == [*lines[:2], lines[-1]] and changes == ["teasers_or_credits"]
