@@ -111,7 +111,7 @@ def is_teaser(line: str, link_texts: list[str]) -> bool:
         return True
     text = line.removeprefix("- ")
     label = LABEL.match(text)
-    return bool(label) and linked_share(text[label.end() :], link_texts) >= LINKED_LINE
+    return label is not None and linked_share(text[label.end() :], link_texts) >= LINKED_LINE
 
 
 def is_menu_line(line: str, menu_texts: list[str]) -> bool:
