@@ -28,6 +28,7 @@ from htmldate.extractors import try_date_expr  # htmldate's reader of one date e
 from lxml import etree, html
 
 from pipelines.normalise import fold
+from pipelines.titles import SEPARATORS
 from pipelines.visible import visible_text
 
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
@@ -226,6 +227,20 @@ def _tidied(texts: Iterable[str | None]) -> Iterator[str]:
         tidy = " ".join((text or "").split())
         if tidy:
             yield tidy
+
+
+def title_date(tree: html.HtmlElement) -> str | None:
+    """A day the page's title (<title>, og:title) states as a part of its own, after a
+    separator ("Headline | Europe | 28.04.2023"): its date of publication, as the site's
+    template prints it on every story."""
+    titles = [element.text_content() for element in tree.iter("title")]
+    titles += tree.xpath("//meta[@property='og:title']/@content")
+    for title in titles:
+        for part in SEPARATORS.split(str(title))[1:]:
+            found = NUMERIC_DATE.fullmatch(part.strip())
+            if found:
+                return _numeric(found, PageOrder(tree).order)
+    return None
 
 
 def _numeric(found: re.Match[str], order: str | None) -> str | None:

@@ -37,7 +37,7 @@ from crawler.items import Document, Hints, Page
 from crawler.urls import site_of
 from pipelines.authors import choose_authors
 from pipelines.body import page_view, refine_body
-from pipelines.dates import parse_date, text_date, url_date
+from pipelines.dates import parse_date, text_date, title_date, url_date
 from pipelines.embedded import embedded_html
 from pipelines.language import choose_language
 from pipelines.layout import prepare
@@ -58,6 +58,10 @@ PARENT_CHECK_SECONDS = 1.0  # how often a worker process checks that the crawl i
 # scripts carry the story: taken when it is SHELL_SHARE times longer (`embedded`).
 SHELL_CHARS = 300
 SHELL_SHARE = 3
+# A long text from the fast pass that is mostly short lines is a page's menus more often
+# than its story: it is checked too.
+PROSE_CHARS = 60
+MIN_PROSE_SHARE = 0.5
 CHECKED_BELOW = 1500  # shorter texts are extracted again with trafilatura's comparisons
 BINARY_PROBE = 4096  # bytes looked at for NULs, which no HTML page contains
 # lxml refuses a decoded page that declares its encoding (`<?xml ... encoding="utf-8"?>`
@@ -112,7 +116,7 @@ def extract_document(page: Page) -> Document:
     story = copy.deepcopy(tree)  # rewritten for trafilatura (`prepare`); ours stays whole
     prepare(story, is_article=(declared.page_type or "").lower() in COMMENTED_TYPES)
     found = main_text(story, page.url, fast=True)
-    if len(found or "") < CHECKED_BELOW:
+    if len(found or "") < CHECKED_BELOW or prose_share(found or "") < MIN_PROSE_SHARE:
         found = main_text(story, page.url, fast=False)
     text_source = "trafilatura" if found else "json-ld"
     extracted = found or declared.article_body or ""
@@ -151,6 +155,15 @@ def extract_document(page: Page) -> Document:
         changes=changes,
         text_source=text_source if text else None,
     )
+
+
+def prose_share(text: str) -> float:
+    """The share of a text's characters in lines of PROSE_CHARS or more: a text of menus
+    and buttons ("Subscribe", "Sign In", "Today's paper") has little."""
+    lines = text.splitlines()
+    total = sum(len(line) for line in lines)
+    prose = sum(len(line) for line in lines if len(line) >= PROSE_CHARS)
+    return prose / total if total else 0.0
 
 
 def main_text(story: html.HtmlElement, url: str, fast: bool) -> str | None:
@@ -257,7 +270,8 @@ def choose_published(
     fetched: datetime,
     title: str | None = None,
 ) -> tuple[str | None, str | None]:
-    """The publication date and its source: declared, feed or sitemap, URL, then page text.
+    """The publication date and its source: declared, feed or sitemap, URL, the page's
+    title, then page text.
 
     Candidates are tried in order of trust; the page text is searched last, without its
     chrome and after the headline (see `text_date`).
@@ -266,6 +280,7 @@ def choose_published(
         (lambda: declared.published, declared.published_source),
         (lambda: hints.published, hints.published_source),
         (lambda: url_date(url), "url"),
+        (lambda: title_date(tree), "title"),
         (lambda: text_date(tree, url, title, fetched), "text"),
     ]
     for value, source in candidates:

@@ -10,6 +10,7 @@ from pipelines.dates import (
     numeric_order,
     parse_date,
     text_date,
+    title_date,
     url_date,
 )
 
@@ -138,3 +139,18 @@ def test_a_date_in_a_short_first_paragraph_is_not_the_byline_date():
     story = ["By Ann Lee", "The council met on 3 March 2025 to vote on it.", "12 March 2025"]
     assert byline_date(story, order) is None
     assert byline_date(["By Ann Lee", "12 March 2025", *story[1:]], order) == "2025-03-12"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("<title>Ziele, Chancen, Risiken | Europa | DW | 28.04.2023</title>", "2023-04-28"),
+        ('<title>Site</title><meta property="og:title" content="Vote | 03/04/2024">', "2024-04-03"),
+        ("<title>Floods of 12.03.2024 remembered | Site</title>", None),  # inside the headline
+        ("<title>28.04.2023 | Site</title>", None),  # the first part is the headline's place
+        ("<title>Budget vote | Site</title>", None),
+    ],
+)
+def test_a_date_the_title_carries_as_a_part_of_its_own(head, expected):
+    tree = html.document_fromstring(f"<html><head>{head}</head><body><p>Text</p></body></html>")
+    assert title_date(tree) == expected

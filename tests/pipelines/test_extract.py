@@ -8,7 +8,13 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Document, Hints, Page
-from pipelines.extract import ExtractPipeline, Unparseable, extract_document, linked_fraction
+from pipelines.extract import (
+    ExtractPipeline,
+    Unparseable,
+    extract_document,
+    linked_fraction,
+    prose_share,
+)
 from tests.conftest import SAMPLE_SITES, article_page, prose
 
 FUNDUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fundus-news-pages"
@@ -183,3 +189,13 @@ def test_worker_processes_give_the_same_documents_as_the_crawl_process():
     assert len(in_process) == len(pages) >= 20
     assert in_workers == in_process
     assert isinstance(in_process[-1], str) and "depth" in in_process[-1]
+
+
+def test_a_text_of_menus_and_buttons_has_little_prose():
+    """The fast pass's text is checked again when it is mostly short lines."""
+    menus = "\n".join(["Skip to content", "Subscribe", "Sign In", "Today's paper"] * 60)
+    story = "\n".join(prose(1, paragraphs=6))
+    assert prose_share(menus) == 0.0
+    assert prose_share(story) == 1.0
+    assert prose_share(f"{story}\n{menus}") < 0.5 < prose_share(f"{story}\nSubscribe")
+    assert prose_share("") == 0.0
