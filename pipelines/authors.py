@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
+from pipelines.furniture import is_timestamp
 from pipelines.metadata import PageMetadata
 from pipelines.normalise import fold, is_site_name, tidy
 
@@ -180,6 +181,9 @@ _TEXT_LENGTH = etree.XPath("string-length(normalize-space(.))")
 _OPENING = " \t\n([（"  # before a byline word: "(责编：...)"
 FIGURE = {"figure", "figcaption"}
 SKIPPED = {"script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
+# Two to four capitalised words, and what ends a name beside a date ("Jane Doe |").
+NAME_ONLY = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_][^\W\d_'’.-]*){1,3}$")
+_NAME_END = " |·•,-–—\u00a0"
 # Last path segments of author pages that belong to an admin account, not a person.
 ACCOUNT_WORDS = {"admin", "administrator", "webmaster", "webadmin", "root", "system"}
 # The same in Chinese, Japanese and Korean, where words are not separated by spaces:
@@ -360,7 +364,7 @@ def _choose(
         return next((g for g in groups if not _disjoint(g, extracted_names)), groups[0])
     # A visible line needs more proof than markup: full names only ("By Category" is not).
     candidates = (_full_names(people([line], where)) for line in _visible_bylines(tree))
-    byline = next(filter(None, candidates), [])
+    byline = next(filter(None, candidates), []) or _full_names(people(_dated_names(tree), where))
     if byline:
         return byline
     if extracted_names:
@@ -635,6 +639,26 @@ def _visible_bylines(tree: html.HtmlElement) -> Iterator[str]:
             line = _line_of(owner)
             if line:
                 yield line
+
+
+def _dated_names(tree: html.HtmlElement) -> list[str]:
+    """A name alone beside the date under the headline, with no byline word: "<span>Jane
+    Doe |</span> <span>05.04.2025</span>" (names only; the date says it is the byline)."""
+    headline = tree.find(".//body//h1")
+    if headline is None:
+        return []
+    for element in headline.itersiblings():
+        if element.tag == "p" and _longer(element, LONG_PARAGRAPH):
+            return []  # the story has begun
+        for part in element.iter():
+            after = part.getnext()
+            if part is element or after is None or _longer(part, MAX_NAME_CHARS):
+                continue
+            name = tidy(part.text_content()).rstrip(_NAME_END)
+            capitalised = all(word[0].isupper() for word in name.split())
+            if capitalised and NAME_ONLY.match(name) and is_timestamp(tidy(after.text_content())):
+                return [name]
+    return []
 
 
 def _skipped(element: html.HtmlElement) -> bool:

@@ -335,3 +335,20 @@ def test_outlet_names_open_with_an_article():
         "Jane Doe",
         "John Roe",
     ]
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("<span>Sehernur Karsu &nbsp;|</span><span>05.04.2025 - 14:02</span>", ["Sehernur Karsu"]),
+        ("<span>Ana María Pérez</span> <span>12 March 2024</span>", ["Ana María Pérez"]),
+        ("<span>Economy News</span> <span>Budget</span>", []),  # no date beside it
+        ("<span>breaking news today</span> <span>05.04.2025</span>", []),  # not a name
+    ],
+)
+def test_a_name_beside_the_date_under_the_headline_is_the_byline(byline, expected):
+    body = (
+        f"<h1>Charging points pass eleven thousand</h1><div>{byline}</div>"
+        f"<p>{'The minister said the number of charging points rose sharply. ' * 4}</p>"
+    )
+    assert choose(tree=page(body)) == expected
