@@ -45,7 +45,12 @@ SITE_NOTICE = re.compile(
     r"\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
     r"|todos los derechos reservados|tutti i diritti riservati|all material on this site"
     r"|webmaster|site ?map|privacy policy|terms of (?:use|service)|cookie (?:policy|settings)"
-    r"|datenschutzerklärung|advertise with us)\b",
+    r"|datenschutzerklärung|advertise with us"
+    # subscriptions, newsletters, paywalls and share widgets
+    r"|subscribe (?:now|today|to (?:our|the))|sign up (?:for|to) (?:our|the)|newsletter"
+    r"|jetzt abonnieren|abonnez-vous|suscríbete|to (?:view|read) the full (?:story|article)"
+    r"|pour lire la suite|weiterlesen mit|share this(?: article| story)?:?$|teilen mit:"
+    r"|teilen sie dies|follow us on|folgen sie uns)(?!\w)",
     re.IGNORECASE,
 )
 NOTICE_CHARS = 160

@@ -129,3 +129,19 @@ def test_the_site_s_notices_under_the_story_go_but_credits_and_prose_stay():
     assert strip_lead_furniture([*story, credit], "A title") == [*story, credit]
     long_line = "Powered by " + "a sentence of the story that runs on and on, " * 5
     assert strip_lead_furniture([story[0], long_line], "A title") == [story[0], long_line]
+
+
+def test_subscription_newsletter_and_share_notices_under_the_story_go():
+    story = [
+        "A long first paragraph of the story, with many words that go on and on.",
+        "Voters can sign up until Friday; subscribers to the paper get a guide.",
+    ]
+    notices = [
+        "To view the full story, please subscribe to The Island Times.",
+        "Get our newsletter every morning.",
+        "Teilen mit:",
+    ]
+    assert strip_lead_furniture([*story, *notices], "A title") == story
+    # Inside the story, and in a story's last line, such words stay.
+    assert strip_lead_furniture([story[0], notices[1], story[1]], "A title")[1] == notices[1]
+    assert strip_lead_furniture(story, "A title") == story
