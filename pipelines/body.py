@@ -34,6 +34,7 @@ KICKER_WORDS = 8  # top lines this short may be a kicker, a section or a date
 # own link text (a reference in the text).
 ADDRESS_TEXT = re.compile(r"^(?:https?://|www\.)\S+$|^[^@\s]+@[^@\s]+\.\w+$", re.IGNORECASE)
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+DANGLING_WORDS = 5  # a box's heading ("Weitere Artikel zum Thema") is short
 FOLLOWERS = frozenset({"p", "div", "blockquote", "ul", "ol", "table", "figure"})  # a heading's
 # next block, when it starts a part of the story
 MENU_GLUE = re.compile(r"[\s|/·•»›>:,*\-–—]+")  # what joins the items of a menu line
@@ -180,6 +181,22 @@ def inner_headings(lines: list[str], tree: html.HtmlElement) -> list[str]:
     return [text for i, line in enumerate(lines) for text in (inserts.get(i), line) if text]
 
 
+def dangling_heading(lines: list[str], tree: html.HtmlElement) -> bool:
+    """Whether the text's last line is the heading of a box the text left out ("More on
+    this", "Contact:", "Related"): a short heading the page follows with a block whose
+    text is not in the text."""
+    last = " ".join(lines[-1].split())
+    if len(last.split()) > DANGLING_WORDS or last.endswith((".", "!", "?")):
+        return False
+    for heading in tree.iter(*HEADINGS):
+        if " ".join(heading.text_content().split()) != last:
+            continue
+        after = heading.getnext()
+        text = fold(after.text_content()) if after is not None else ""
+        return bool(text) and text not in fold(" ".join(lines))
+    return False
+
+
 def _following_headings(heading: html.HtmlElement) -> list[html.HtmlElement]:
     run = []
     for sibling in heading.itersiblings():
@@ -261,6 +278,9 @@ def refine_body(
     if ending:
         kept += ending
         changes.append("trailing_headings")
+    elif len(kept) > 1 and dangling_heading(kept, view.tree):
+        kept = kept[:-1]
+        changes.append("dangling_heading")
     lead = (description or "").strip()
     if (
         len(lead) >= MIN_LEAD_CHARS

@@ -208,3 +208,17 @@ def test_a_short_linked_name_in_the_story_is_not_a_teaser():
     ]
     text, changes = refine_body("\n".join(lines), page_view(page), None)
     assert text.split("\n") == [*lines[:2], lines[-1]] and changes == ["teasers_or_credits"]
+
+
+def test_the_heading_of_a_box_the_text_left_out_does_not_end_it():
+    page = html.document_fromstring(
+        "<html><body><article><p>Mix the flour with the sugar.</p><p>Bake it.</p>"
+        "<h3>Weitere Artikel zum Thema</h3><ul><li><a href='/a'>Brot backen</a></li></ul>"
+        "<h3>Serving</h3></article></body></html>"
+    )
+    lines = ["Mix the flour with the sugar.", "Bake it.", "Weitere Artikel zum Thema"]
+    text, changes = refine_body("\n".join(lines), page_view(page), None)
+    assert text.split("\n") == lines[:2] and "dangling_heading" in changes
+    # A heading with its text after it, or with nothing after it, ends the text.
+    kept = ["Mix the flour with the sugar.", "Bake it.", "Serving"]
+    assert refine_body("\n".join(kept), page_view(page), None)[0].split("\n") == kept
