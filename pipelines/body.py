@@ -28,6 +28,7 @@ MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about 
 HEADLINE_LINK = 35
 LABEL = re.compile(r"^(?:[^\W\d_][\w-]*\s+){0,3}[^\W\d_][\w-]*\s*:\s+")
 MIN_LEAD_CHARS = 60
+LINE_CHILDREN = 8  # elements a block with a linked credit line holds at most
 LEAD_LINES = 4  # how far down a text's top lines may be furniture shown above the headline
 KICKER_WORDS = 8  # top lines this short may be a kicker, a section or a date
 # Link texts that are no other page's headline: a URL or an address written out as its
@@ -72,14 +73,15 @@ def page_view(tree: html.HtmlElement) -> PageView:
     block_links: dict[str, str] = {}
     linked_parents = set()  # a block's text is read once, however many links it holds
     for anchor in tree.iter("a"):
-        text = " ".join(anchor.text_content().split())
+        text = " ".join((anchor.text_content() if len(anchor) else anchor.text or "").split())
         parent, href = anchor.getparent(), anchor.get("href")
         links.add(text)
         if not (href or "").startswith("#") and not ADDRESS_TEXT.match(text):
             teasers.add(text)
         if href and parent is not None and parent not in linked_parents:
             linked_parents.add(parent)  # a credit line's link is its original's URL
-            block_links.setdefault(" ".join(parent.text_content().split()), href)
+            if len(parent) <= LINE_CHILDREN:  # a list or a menu holds no credit line
+                block_links.setdefault(" ".join(parent.text_content().split()), href)
     every = sorted((t for t in links if t), key=len, reverse=True)
     return PageView(
         tree,
@@ -104,10 +106,9 @@ def linked_share(line: str, link_texts: list[str]) -> float:
     return covered / len(text)
 
 
-def is_teaser(line: str, link_texts: list[str]) -> bool:
-    """A line made of another story's headline ("Minister resigns after budget row"),
-    alone or after a label ("READ MORE: ...")."""
-    headlines = [text for text in link_texts if len(text) >= HEADLINE_LINK]
+def is_teaser(line: str, link_texts: list[str], headlines: list[str]) -> bool:
+    """A line made of other stories' headlines (`headlines`: the link texts of
+    HEADLINE_LINK characters or more), alone or after a label ("READ MORE: ...")."""
     if linked_share(line, headlines) >= LINKED_LINE:
         return True
     text = line.removeprefix("- ")
@@ -252,6 +253,7 @@ def refine_body(
     """
     changes: list[str] = []
     lines = [line for line in text.splitlines() if line.strip()]
+    headlines = [link for link in view.link_texts if len(link) >= HEADLINE_LINK]
     below = below_headline(lines, view, headline)
     if below is not lines:
         lines = below
@@ -260,7 +262,7 @@ def refine_body(
         line
         for line in lines
         if parse_credit_line(line)  # a linked credit line is evidence, left for cleaning
-        or (not is_teaser(line, view.link_texts) and not CAPTION_CREDIT.match(line))
+        or (not is_teaser(line, view.link_texts, headlines) and not CAPTION_CREDIT.match(line))
     ]
     if len(kept) < len(lines) and kept:
         changes.append("teasers_or_credits")

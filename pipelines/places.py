@@ -20,6 +20,13 @@ PLACE_WORDS = 12  # longer lines are prose, wherever they are shown
 PLACE_DEPTH = 3  # elements of the chain, from the line's own up
 DIGITS = re.compile(r"[-_]?\d+")
 TOP, END = "top", "end"
+# Elements that show a line of text (the walk skips the rest in C: scripts, images,
+# SVG, form fields cost nothing).
+SHOWN = (
+    "p", "div", "span", "a", "li", "td", "th", "dd", "dt", "b", "strong", "i", "em",
+    "small", "font", "time", "label", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+    "header", "footer", "aside", "center", "cite", "figcaption",
+)  # fmt: skip
 
 
 def edge_places(lines: list[str], tree: html.HtmlElement) -> dict[str, str]:
@@ -34,12 +41,12 @@ def edge_places(lines: list[str], tree: html.HtmlElement) -> dict[str, str]:
             wanted.setdefault(text, TOP if index < EDGE_LINES else END)
     if not wanted:
         return {}
-    starts = {text.split()[0] for text in wanted}
+    starts = tuple({text.split()[0] for text in wanted})
     found: dict[str, str] = {}
     body = tree.find(".//body")
-    for element in body.iter() if body is not None else ():
-        first = (element.text or "").split()
-        if not first or first[0] not in starts or not isinstance(element.tag, str):
+    for element in body.iter(SHOWN) if body is not None else ():
+        text = element.text
+        if not text or not text.lstrip().startswith(starts):
             continue
         holder = _holder(element, wanted)
         if holder is not None:
