@@ -1,11 +1,14 @@
 """The article body from trafilatura's text, corrected with what the page itself shows.
 
 trafilatura keeps some lines that are not the article (related-story links, "Read more:"
-teasers, photo credits) and drops the standfirst many sites print under the headline,
-and the headings that end an article (a list written as subheadings: "1. ...", "2. ...").
-All can be judged against the whole page: a line made of another page's link text is a
-teaser, a description the page both declares and displays is its lead, and headings
-that follow the text's last paragraph, with nothing after them, are its end.
+teasers, photo credits, a section label over the headline, the heading of a box it left
+out) and drops the standfirst many sites print under the headline, subheadings where it
+finds no container of the story, and the headings that end an article (a list written as
+subheadings: "1. ...", "2. ..."). All can be judged against the whole page: a line made
+of other stories' headlines is a teaser, a short line the page shows only above its
+headline is not the story's, a description the page both declares and displays is its
+lead, and headings between two blocks of the text, or after its last paragraph with
+nothing after them, are its own.
 """
 
 from __future__ import annotations
@@ -36,8 +39,8 @@ KICKER_WORDS = 8  # top lines this short may be a kicker, a section or a date
 ADDRESS_TEXT = re.compile(r"^(?:https?://|www\.)\S+$|^[^@\s]+@[^@\s]+\.\w+$", re.IGNORECASE)
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 DANGLING_WORDS = 5  # a box's heading ("Weitere Artikel zum Thema") is short
-FOLLOWERS = frozenset({"p", "div", "blockquote", "ul", "ol", "table", "figure"})  # a heading's
-# next block, when it starts a part of the story
+# A heading's next block, when the heading starts a part of the story.
+FOLLOWERS = frozenset({"p", "div", "blockquote", "ul", "ol", "table", "figure"})
 MENU_GLUE = re.compile(r"[\s|/·•»›>:,*\-–—]+")  # what joins the items of a menu line
 # Photo credits: "Foto: NTB", "(Image: Getty Images)", "Photo by Jane Doe/Reuters".
 CAPTION_CREDIT = re.compile(

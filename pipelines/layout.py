@@ -45,6 +45,8 @@ COMMENT_WORD = re.compile(
 # must hold to be looked at: a Python walk testing a substring is 3 times faster than an
 # XPath with contains() (0.3 against 1.0 ms a page on the development set).
 COMMENT_HOLDERS = ("div", "section", "ul", "ol", "table", "aside")
+COMMENT_HINT = re.compile(r"omment|OMMENT|eacties|omentar")
+COMMENTS_SHARE = 0.3  # a "comments" element holding more of the page's text is its content
 # One comment: a class or id word naming a single comment, repeated on THREAD_ITEMS or more
 # siblings, is a thread even where nothing names the section that holds it.
 COMMENT_ITEM = re.compile(
@@ -53,8 +55,6 @@ COMMENT_ITEM = re.compile(
 THREAD_ITEMS = 3
 ITEM_HOLDERS = (*COMMENT_HOLDERS, "li", "article")
 STORY_OUTSIDE = 500  # characters of page text a thread must leave for it to be dropped
-COMMENT_HINT = re.compile(r"omment|OMMENT|eacties|omentar")
-COMMENTS_SHARE = 0.3  # a "comments" element holding more of the page's text is its content
 WORD_SPLIT = re.compile(r"[\s_-]+|(?<=[a-z])(?=[A-Z])")
 CAPTION_CHARS = 300  # longer text under an image is prose, not its caption
 ICON_PIXELS = 64  # images declared this small are icons, bullets or spacers
