@@ -4,7 +4,7 @@ import json
 
 from lxml import html
 
-from crawler.items import Page
+from crawler.items import Document, Page
 from pipelines.embedded import embedded_html
 from pipelines.extract import extract_document
 
@@ -41,28 +41,21 @@ def test_html_in_the_application_data_escaped_once_or_twice_is_found():
         assert found is not None and PARAS[3] in found and "$$" not in found
 
 
-def test_a_shell_page_gets_its_story_from_its_scripts_and_a_page_with_text_keeps_its_own():
-    page = SHELL.format(head="", scripts=next_data(STORY))
-    doc = extract_document(
+def extracted(page: str) -> Document:
+    fetched = "2025-01-01T00:00:00+00:00"
+    return extract_document(
         Page(
-            url="http://app.test/story/1/",
-            body=page.encode(),
-            encoding="utf-8",
-            fetched_at="2025-01-01T00:00:00+00:00",
+            url="http://app.test/story/1/", body=page.encode(), encoding="utf-8", fetched_at=fetched
         )
     )
+
+
+def test_a_shell_page_gets_its_story_from_its_scripts_and_a_page_with_text_keeps_its_own():
+    doc = extracted(SHELL.format(head="", scripts=next_data(STORY)))
     assert doc.text.split("\n") == PARAS and doc.text_source == "script"
     shown = "".join(f"<p>{p} And more words to show.</p>" for p in PARAS)
     scripts = next_data("<p>x</p>" * 3 + STORY)
-    page = f"<html><body><article><h1>Bridge</h1>{shown}</article>{scripts}</body></html>"
-    doc = extract_document(
-        Page(
-            url="http://app.test/story/2/",
-            body=page.encode(),
-            encoding="utf-8",
-            fetched_at="2025-01-01T00:00:00+00:00",
-        )
-    )
+    doc = extracted(f"<html><body><article><h1>Bridge</h1>{shown}</article>{scripts}</body></html>")
     assert doc.text_source == "trafilatura" and "And more words" in doc.text
     # JSON-LD and scripts with fewer than three paragraphs are not read.
     few = SHELL.format(head="", scripts=next_data("<p>One.</p><p>Two.</p>" + "x" * 400))
