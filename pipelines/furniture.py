@@ -54,6 +54,12 @@ SITE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 NOTICE_CHARS = 160
+# A paywall's line: the text is cut here, and what follows belongs to its box.
+PAYWALL = re.compile(
+    r"\b(?:to (?:view|read|continue reading) the (?:full|rest of the) (?:story|article)"
+    r"|for the full (?:story|article)|pour lire la suite|weiterlesen mit|jetzt weiterlesen)\b",
+    re.IGNORECASE,
+)
 TAIL_LINES = 3  # how far up from the end a site's notices reach
 KICKER_WORDS = 8  # lines above a repeated headline are kickers when this short
 # A byline: a publishing verb or "by" in the news web's languages, then who (and when).
@@ -92,10 +98,7 @@ def strip_lead_furniture(
         paragraphs = paragraphs[repeated[0] + 1 :]
     while paragraphs and is_breadcrumb(paragraphs[0]):
         paragraphs = paragraphs[1:]
-    for _ in range(TAIL_LINES):
-        if len(paragraphs) < 2 or not is_site_notice(paragraphs[-1]):
-            break
-        paragraphs = paragraphs[:-1]
+    paragraphs = paragraphs[: _notices_start(paragraphs)]
     lead = set(range(min(LEAD_LINES, len(paragraphs))))
     edges = lead | set(range(len(paragraphs) - 2, len(paragraphs)))
     return [
@@ -103,6 +106,23 @@ def strip_lead_furniture(
         for i, p in enumerate(paragraphs)
         if not (i in edges and is_timestamp(p)) and not (i in lead and is_byline_or_meta(p))
     ]
+
+
+def _notices_start(paragraphs: list[str]) -> int:
+    """Where the site's notices under the story start: a paywall's line among the last
+    TAIL_LINES lines ("To view the full story, subscribe ..."), with the short lines of its
+    box after it, none a credit; else each notice line from the end up. The first line
+    always stays."""
+    end = len(paragraphs)
+    for index in range(max(1, end - TAIL_LINES), end):
+        rest = paragraphs[index:]
+        if PAYWALL.search(rest[0]) and all(
+            len(line) <= NOTICE_CHARS and parse_credit_line(line) is None for line in rest
+        ):
+            return index
+    while end > max(1, len(paragraphs) - TAIL_LINES) and is_site_notice(paragraphs[end - 1]):
+        end -= 1
+    return end
 
 
 def is_site_notice(line: str) -> bool:

@@ -145,3 +145,19 @@ def test_subscription_newsletter_and_share_notices_under_the_story_go():
     # Inside the story, and in a story's last line, such words stay.
     assert strip_lead_furniture([story[0], notices[1], story[1]], "A title")[1] == notices[1]
     assert strip_lead_furniture(story, "A title") == story
+
+
+def test_a_paywall_box_under_the_story_goes_whole():
+    story = [
+        "A long first paragraph of the story, with many words that go on and on.",
+        "The second paragraph, which the paywall cuts after its last sentence.",
+    ]
+    box = [
+        "To view the full story, please subscribe to The Island Times.",
+        "First-time subscribers also receive a welcome gift.",
+        "Already a subscriber? Log in for immediate access.",
+    ]
+    assert strip_lead_furniture([*story, *box], "A title") == story
+    # A credit after it is not the box's.
+    credit = "© 2024 Reuters. All rights reserved."
+    assert strip_lead_furniture([*story, box[0], credit], "A title")[-1] == credit
