@@ -3,6 +3,7 @@
 from lxml import html
 
 from pipelines.places import edge_places
+from tests.conftest import prose
 
 STORY = [
     "The council voted on Tuesday to build a bridge over the canal after years of talks.",
@@ -40,3 +41,36 @@ def test_paragraphs_subheadings_and_lines_inside_the_text_have_none():
         '<html><body><p class="note">One note</p><p class="note">Two notes</p></body></html>'
     )
     assert edge_places(["One note", *STORY], twins) == {}
+
+
+def test_a_crawl_learns_a_place_and_the_next_run_applies_it_from_its_first_page(make_web, crawl):
+    """An issue line that changes on every page, in markup of its own under the headline:
+    no rule knows it, the site's pages teach it, and the state keeps it for the next run."""
+
+    def shown(n: int) -> str:
+        paras = "".join(f"<p>{p}</p>" for p in prose(40 + n, paragraphs=4))
+        return (
+            f'<html><head><meta charset="utf-8"><title>Story {n}</title>'
+            '<meta property="og:type" content="article"></head><body><article>'
+            f'<h1>Story {n}</h1><p class="issue">Issue {4510 + n} · Week {n + 3}</p>'
+            f"{paras}</article></body></html>"
+        )
+
+    files = {f"weekly.test/2024/story-{n}.html": shown(n) for n in range(6)}
+    server = make_web(files)
+    urls = [f"http://weekly.test/2024/story-{n}.html" for n in range(6)]
+
+    def lines(result) -> list[str]:
+        return [r["text"].split("\n\n")[0] for r in result.current]
+
+    first = crawl("urls", args={"urls": ",".join(urls[:4])}, proxy=server.address)
+    assert first.returncode == 0, first.log[-2000:]
+    assert len(first.current) == 4
+    # The first pages keep it (nothing has shown it is the template's yet); then it goes.
+    assert 1 <= sum(line.startswith("Issue") for line in lines(first)) <= 2, lines(first)
+    second = crawl(
+        "urls", args={"urls": ",".join(urls[4:])}, proxy=server.address, output="out2.jsonl"
+    )
+    assert second.returncode == 0, second.log[-2000:]
+    assert len(second.current) == 2
+    assert not any(line.startswith("Issue") for line in lines(second))
