@@ -88,7 +88,7 @@ def crawl(
     for name, value in chosen.items():
         command += ["-s", f"{name}={value}"]
     command += ["-O", "out.jsonl"]
-    subprocess.run(command, cwd=workdir, env=_env(proxy), check=True)
+    subprocess.run(command, cwd=workdir, env=crawl_env(proxy), check=True)
     return read_jsonl(workdir / "out.jsonl")
 
 
@@ -97,11 +97,11 @@ def export_clusters(workdir: Path, state: Path) -> list[Record]:
     out = workdir / "clusters.jsonl"
     command = [sys.executable, "-m", "scrapy", "clusters", "--min-size", "1", "-o", str(out)]
     command += ["-s", f"STATE_URL=sqlite:///{state}"]
-    subprocess.run(command, cwd=workdir, env=_env(None), check=True)
+    subprocess.run(command, cwd=workdir, env=crawl_env(None), check=True)
     return read_jsonl(out)
 
 
-def _env(proxy: str | None) -> dict[str, str]:
+def crawl_env(proxy: str | None) -> dict[str, str]:
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
     if proxy:
         env["http_proxy"] = proxy

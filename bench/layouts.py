@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.dedup import CRAWL, crawl_env, read_jsonl
 from bench.layout_web import FAMILIES, LayoutPage, build, site_for
 from bench.sites import serve
 from pipelines.normalise import fold
@@ -94,13 +94,10 @@ def score_family(
 
 def crawl_site(address: str, host: str, workdir: Path) -> tuple[int, list[dict[str, Any]]]:
     """The exit code and records of a crawl of `host` from its home page, through the
-    proxy at `address`."""
+    proxy at `address` (this checkout's code, whatever is installed)."""
     workdir.mkdir(parents=True, exist_ok=True)
     settings = {
-        "ALLOW_PRIVATE_NETWORKS": "True",
-        "DOWNLOAD_DELAY": "0",
-        "AUTOTHROTTLE_ENABLED": "False",
-        "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+        **CRAWL,
         "LOG_LEVEL": "WARNING",
         "STATE_URL": f"sqlite:///{workdir / 'state.sqlite'}",
         "LOG_FILE": str(workdir / "crawl.log"),
@@ -109,12 +106,10 @@ def crawl_site(address: str, host: str, workdir: Path) -> tuple[int, list[dict[s
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     command += ["-o", str(workdir / "out.jsonl")]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "PYTHONPATH": str(ROOT)}
-    env["http_proxy"] = address
+    env = {**crawl_env(address), "PYTHONPATH": str(ROOT)}
     done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
     out = workdir / "out.jsonl"
-    lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
-    return done.returncode, [json.loads(line) for line in lines if line]
+    return done.returncode, read_jsonl(out) if out.exists() else []
 
 
 def run(
