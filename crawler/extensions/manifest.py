@@ -4,8 +4,10 @@ A scheduler or a consumer should not have to read logs to learn whether a run we
 well, which feed stopped answering, or which files are new. Each run writes
 `manifest-RUN.json` next to its output (written, then renamed, like the output):
 start and end, the exit code, totals, counts per source (fetched, articles, copies,
-dropped, skipped and errors by reason), the output files with their record counts,
-and the killed runs it repaired.
+dropped, skipped and errors by reason, and the median text length of its articles),
+the output files with their record counts, and the killed runs it repaired. A source
+whose pages turn bad against its own earlier runs (`crawler.source_health`: a template
+change, a block page) is a WARNING in the log and listed under `warnings`.
 
 The extension also begins the run (`crawler.runs.run_for`) when the crawler is built,
 so the state's lock is taken before any component writes to the state.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import statistics
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +27,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 
 from crawler.exitcodes import exit_code
-from crawler.items import Copy
+from crawler.items import Article, Copy
 from crawler.runs import Run, describe, run_for
 from crawler.signals import page_refused
+from crawler.source_health import read_manifests, run_warnings
 from crawler.spiders.base import SOURCE
 
 if TYPE_CHECKING:
@@ -68,6 +72,7 @@ class RunManifest:
         self.crawler = crawler
         self.run = run
         self.sources: defaultdict[str, dict[str, Any]] = defaultdict(source_counts)
+        self.text_chars: defaultdict[str, list[int]] = defaultdict(list)  # per source
         self.file_counts: dict[str, int] = {}
         self.reason = "unknown"
 
@@ -93,6 +98,8 @@ class RunManifest:
         source = response.meta.get(SOURCE) if response is not None else None
         if source:
             self.sources[source]["copies" if isinstance(item, Copy) else "articles"] += 1
+            if isinstance(item, Article):
+                self.text_chars[source].append(len(item.text))
 
     def item_dropped(self, item: Any, response: Response | None, exception: Exception) -> None:
         source = response.meta.get(SOURCE) if response is not None else None
@@ -132,6 +139,11 @@ class RunManifest:
                 for entry in self.run.files
                 if Path(entry["path"]).exists()
             ]
+        sources = {
+            name: {**counts, "text_chars": _median(self.text_chars.get(name))}
+            for name, counts in sorted(self.sources.items())
+        }
+        warnings = self._warnings(sources)
         manifest = {
             "run": self.run.id,
             "spider": self.crawler.spidercls.name if self.crawler.spidercls else None,
@@ -140,17 +152,30 @@ class RunManifest:
             "finish_reason": self.reason,
             "exit_code": code,
             "totals": totals(stats),
-            "sources": dict(sorted(self.sources.items())),
+            "sources": sources,
             "files": files,
             "output_errors": self.run.output_errors,
             "redo": repair["redo"] if repair is not None else 0,
             "repaired": self.run.repaired,
             "pruned": self.run.pruned,
+            "warnings": warnings,
         }
         path = self._save(manifest)
         if self.run.output_errors and repair is None:
             return  # left `running`: the next run repairs it as it would a killed one
         self.run.finish("failed" if self.run.output_errors else "finished", path)
+
+    def _warnings(self, sources: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+        """Sources that drifted against the manifests of this state's earlier runs."""
+        earlier = [
+            run["manifest"]
+            for run in self.run.store.runs()
+            if run.get("manifest") and run["id"] != self.run.id
+        ]
+        warnings = run_warnings(read_manifests(earlier), sources, self.run.id)
+        for warning in warnings:
+            logger.warning("Source %s drifted: %s", warning["source"], warning["message"])
+        return warnings
 
     def _save(self, manifest: dict[str, Any]) -> Path | None:
         """Write the manifest next to the output, or under `output/` when that folder is
@@ -170,3 +195,7 @@ class RunManifest:
             logger.info("Manifest of run %s: %s", self.run.id, path)
             return path
         return None
+
+
+def _median(values: list[int] | None) -> int | None:
+    return round(statistics.median(values)) if values else None
