@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test lint check clean bench bench-extract bench-dedup bench-scale bench-throughput redis-server
+.PHONY: install demo test lint check clean bench bench-extract bench-dedup bench-scale bench-throughput bench-report redis-server chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) sample/demo.py
 
-test: install redis-server
+test: install redis-server chromium
 	$(PY) -m pytest
 
 # The Redis tests start their own redis-server (Debian's package) on a free loopback port.
@@ -27,13 +27,21 @@ redis-server:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null && \
 		{ $$SUDO service redis-server stop >/dev/null 2>&1 || true; }; }
 
+# The report's tests and benchmark render it in Debian's headless chromium (Playwright
+# drives it; no browser is downloaded).
+chromium:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 check: lint test
 
-bench: bench-extract bench-dedup bench-scale bench-throughput
+bench: bench-extract bench-dedup bench-scale bench-throughput bench-report
 
 # Extraction quality on ../shared/data/fundus-news-pages and robustness on
 # ../shared/data/trafilatura-eval, newsfold beside plain trafilatura; then a generated site
@@ -59,3 +67,8 @@ clean:
 # Crawl throughput against a bare trafilatura loop, and cost per page along a long crawl.
 bench-throughput: install
 	$(PY) -m bench.throughput --profile
+
+# The syndication report of 10,000 generated stories: file size, time to write it, and
+# time for headless chromium to load and draw it.
+bench-report: install chromium
+	$(PY) -m bench.report
