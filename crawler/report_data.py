@@ -214,8 +214,14 @@ def run_rows(runs: Sequence[dict[str, Any]], manifests: Sequence[dict[str, Any]]
     by_run = {manifest["run"]: manifest for manifest in manifests}
     rows = []
     known = {run["id"] for run in runs}
-    listed = [*runs, *({"id": m["run"], "started": m.get("started")} for m in manifests
-                       if m["run"] not in known)]  # fmt: skip
+    listed = [
+        *runs,
+        *(
+            {"id": m["run"], "started": m.get("started")}
+            for m in manifests
+            if m["run"] not in known
+        ),
+    ]
     for run in listed:
         manifest = by_run.get(run["id"], {})
         totals = manifest.get("totals") or {}
@@ -236,7 +242,9 @@ def run_rows(runs: Sequence[dict[str, Any]], manifests: Sequence[dict[str, Any]]
     return rows
 
 
-def manifest_paths(runs: Sequence[dict[str, Any]], folders: Sequence[str | Path] = ()) -> list[Path]:
+def manifest_paths(
+    runs: Sequence[dict[str, Any]], folders: Sequence[str | Path] = ()
+) -> list[Path]:
     """The manifests the state names (relative to the folder the crawl ran in, as the
     report is run), and every `manifest-*.json` in `folders`."""
     paths = [Path(run["manifest"]) for run in runs if run.get("manifest")]

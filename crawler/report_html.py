@@ -71,8 +71,10 @@ def bar_chart(
             f'<text x="{_fmt(x + slot / 2)}" y="{height - bottom + 14}" class="l">'
             f"{escape(label)}</text>"
         )
-    parts.append(f'<line x1="{left}" x2="{width - left}" y1="{height - bottom}" '
-                 f'y2="{height - bottom}" class="axis"/></svg>')  # fmt: skip
+    parts.append(
+        f'<line x1="{left}" x2="{width - left}" y1="{height - bottom}" '
+        f'y2="{height - bottom}" class="axis"/></svg>'
+    )
     return "".join(parts)
 
 
@@ -118,8 +120,10 @@ def matrix_chart(matrix: dict[tuple[str, str], int], sites: Sequence[str]) -> st
             )
             if count:
                 ink = "#fff" if count > peak / 3 else "#1a202c"
-                parts.append(f'<text x="{x + cell / 2 - 0.5}" y="{y + cell * 0.65}" class="n" '
-                             f'fill="{ink}">{count}</text>')  # fmt: skip
+                parts.append(
+                    f'<text x="{x + cell / 2 - 0.5}" y="{y + cell * 0.65}" class="n" '
+                    f'fill="{ink}">{count}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -157,16 +161,19 @@ def runs_chart(report: Report, width: int = 860, height: int = 220) -> str:
                     f'width="{_fmt(max(slot - 2, 1))}" height="{_fmt(h)}" fill="{COLORS[key]}"/>'
                 )
         if run.warnings:
-            parts.append(f'<text x="{_fmt(x + slot / 2)}" y="{_fmt(base - 3)}" class="warn">!'
-                         "</text>")  # fmt: skip
+            parts.append(
+                f'<text x="{_fmt(x + slot / 2)}" y="{_fmt(base - 3)}" class="warn">!</text>'
+            )
         parts.append("</g>")
         if n % step == 0:
             parts.append(
                 f'<text x="{_fmt(x + slot / 2)}" y="{height - bottom + 14}" class="l">'
                 f"{escape(run.started[:10])}</text>"
             )
-    parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{height - bottom}" '
-                 f'y2="{height - bottom}" class="axis"/></svg>')  # fmt: skip
+    parts.append(
+        f'<line x1="{left}" x2="{width - 10}" y1="{height - bottom}" '
+        f'y2="{height - bottom}" class="axis"/></svg>'
+    )
     legend = "".join(
         f'<span class="key"><i style="background:{color}"></i>{name}</span>'
         for name, color in COLORS.items()
@@ -175,16 +182,17 @@ def runs_chart(report: Report, width: int = 860, height: int = 220) -> str:
 
 
 def sparkline(values: Sequence[float | None], flags: Sequence[bool], title: str) -> str:
-    """A small line over a source's runs; a flagged run is a red dot."""
+    """A small line over a source's runs, the latest at the right end; a flagged run is a
+    red dot."""
     width, height, pad = 120, 28, 3
     known = [v for v in values if v is not None]
-    peak = max(known + [1.0])
+    peak = max([*known, 1.0])
     step = (width - 2 * pad) / max(len(values) - 1, 1)
     points, dots = [], []
     for n, value in enumerate(values):
         if value is None:
             continue
-        x = pad + n * step
+        x = width - pad - (len(values) - 1 - n) * step
         y = height - pad - (height - 2 * pad) * value / peak
         points.append(f"{_fmt(x)},{_fmt(y)}")
         if flags[n]:
@@ -192,8 +200,10 @@ def sparkline(values: Sequence[float | None], flags: Sequence[bool], title: str)
     line = (
         f'<polyline points="{" ".join(points)}" class="spark"/>'
         if len(points) > 1
-        else "".join(f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="2" '
-                     'class="sparkdot"/>' for p in points)  # fmt: skip
+        else "".join(
+            f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="2" class="sparkdot"/>'
+            for p in points
+        )
     )
     return (
         f'<svg class="chart spark" role="img" width="{width}" height="{height}" '
@@ -288,8 +298,8 @@ h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #e2e
 margin-right:4px}
 table.health{border-collapse:collapse}.health td,.health th{padding:2px 6px;
 border-bottom:1px solid #edf2f7;text-align:left;vertical-align:middle}
-.health td{white-space:nowrap}.health .num{font-size:12px;margin-left:4px}.health .why{font-size:11px;color:#718096;
-font-weight:normal}
+.health td{white-space:nowrap}.health .num{font-size:12px;margin-left:4px}
+.health .why{font-size:11px;color:#718096;font-weight:normal}
 tr.flagged th[scope=row]{background:#fff5f5}.flag{color:#c53030;font-weight:normal;
 font-size:12px;max-width:340px}
 #search{width:60%;padding:6px;font-size:14px}
@@ -299,6 +309,7 @@ font-weight:bold}.story .sites{color:#4a5568;font-size:12px;margin-left:8px}
 .story .date{color:#718096;font-size:12px;margin-left:8px}
 .pages{border-collapse:collapse;margin:4px 0 8px 28px;font-size:12px}
 .pages td{padding:1px 6px;border-bottom:1px solid #f7fafc}
+.pages td:nth-child(-n+4){white-space:nowrap}
 """
 
 SCRIPT = """
@@ -353,6 +364,7 @@ def render(report: Report) -> str:
         f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
+    data = script_json(stories_data(report.stories))
     copies = sum(report.kinds.values())
     flagged = report.flagged
     lags = [(label, report.lags.get(label, 0)) for label, _ in LAG_BUCKETS]
@@ -397,7 +409,7 @@ drifted from the source's own history.</p>
  aria-label="Search stories"> <span id="shown"></span></p>
 <noscript><p>The story list needs JavaScript; the charts above do not.</p></noscript>
 <div id="stories"></div><p><button id="more" hidden>Show more</button></p>
-<script type="application/json" id="stories-data">{script_json(stories_data(report.stories))}</script>
+<script type="application/json" id="stories-data">{data}</script>
 <script>{script}</script>
 </body></html>
 """

@@ -5,7 +5,9 @@ through it (as an HTTP proxy, so the sites keep their own host names), writes
 `output/demo/articles.jsonl` and `output/demo/copies.jsonl` from a fresh state, and
 prints a summary of the records folded as a consumer folds them (each id's record with
 the highest revision): whichever page of the story the crawl met first, its article is
-the original. Exits non-zero when the crawl fails or writes nothing.
+the original. Then writes the syndication report (`scrapy report`) to
+`output/demo/report.html` and prints its path. Exits non-zero when the crawl fails or
+writes nothing.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def fold(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(latest.values())
 
 
+ENV = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+STATE_URL = f"sqlite:///{OUT / 'state.sqlite'}"
+
+
 def crawl(proxy: str) -> int:
     feeds = {
         str(OUT / "articles.jsonl"): {
@@ -52,7 +58,7 @@ def crawl(proxy: str) -> int:
         },
     }
     settings = {
-        "STATE_URL": f"sqlite:///{OUT / 'state.sqlite'}",
+        "STATE_URL": STATE_URL,
         "ALLOW_PRIVATE_NETWORKS": "True",
         "FEEDS": json.dumps(feeds),
         "STATS_FILE": str(OUT / "stats.json"),
@@ -71,8 +77,26 @@ def crawl(proxy: str) -> int:
     ]
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
-    env = {**os.environ, "http_proxy": proxy, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    env = {**ENV, "http_proxy": proxy}
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+
+
+def report() -> int:
+    """`scrapy report` on the demo's state: the HTML report next to its output."""
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "report",
+        "-o",
+        str(OUT / "report.html"),
+        "-s",
+        f"STATE_URL={STATE_URL}",
+    ]
+    done = subprocess.run(command, cwd=ROOT, env=ENV, check=False, capture_output=True, text=True)
+    if done.returncode:
+        print(done.stderr, file=sys.stderr, end="")
+    return done.returncode
 
 
 def summary(records: list[dict[str, Any]], stats: dict[str, Any]) -> str:
@@ -111,6 +135,7 @@ def summary(records: list[dict[str, Any]], stats: dict[str, Any]) -> str:
     lines.append(f"Other articles ({len(others)}):")
     lines += [f"  {a['site']:<20} {a['title']}" for a in others]
     lines += ["", f"Output: {OUT.relative_to(ROOT)}/articles.jsonl, copies.jsonl"]
+    lines += [f"Report: {OUT.relative_to(ROOT)}/report.html"]
     return "\n".join(lines)
 
 
@@ -132,6 +157,10 @@ def main() -> int:
     if code != 0 or not records:
         print(f"demo crawl failed (exit {code}); see {OUT / 'crawl.log'}", file=sys.stderr)
         return code or 1
+    code = report()
+    if code:
+        print(f"demo report failed (exit {code})", file=sys.stderr)
+        return code
     print(summary(records, stats))
     return 0
 

@@ -31,9 +31,27 @@ def chromium_page(width: int = 1200, height: int = 900) -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
+            page: Any = browser.new_page(viewport={"width": width, "height": height})
             page.errors = []
             page.on("pageerror", lambda error: page.errors.append(str(error)))
             yield page
         finally:
             browser.close()
+
+
+def screenshot(page_path: str, png: str, open_first: bool = True) -> None:
+    """A PNG of a page (the report: its first story opened), as docs/report.png is made:
+    `python -m tests.browser output/demo/report.html docs/report.png`."""
+    from pathlib import Path
+
+    with chromium_page(1100, 900) as page:
+        page.goto(Path(page_path).resolve().as_uri())
+        if open_first and page.locator("details.story summary").count():
+            page.click("details.story summary")
+        page.screenshot(path=png, full_page=True)
+
+
+if __name__ == "__main__":
+    import sys
+
+    screenshot(sys.argv[1], sys.argv[2])

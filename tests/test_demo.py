@@ -181,6 +181,9 @@ def test_make_demo_script_prints_the_folded_story(tmp_path):
     assert "Folded story" in done.stdout
     assert done.stdout.count("  copy   ") == 4
     assert "13 articles, 4 copies" in done.stdout
+    assert done.stdout.rstrip().endswith("Report: output/demo/report.html")
+    report = (ROOT / "output" / "demo" / "report.html").read_text()
+    assert "Libya: Algeria, Libya to Bolster Security Co-Operation" in report
     assert SAMPLE_SITES.is_dir()
 
 

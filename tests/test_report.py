@@ -37,14 +37,27 @@ feeds = ["http://mirror.test/feed.xml"]
 
 def write_report(workdir: Path, *options: str, state: str | None = None) -> Path:
     """Run `scrapy report` as an operator would, in the crawl's folder."""
-    command, env = crawl_command("news", workdir)
+    env = crawl_command("news", workdir)[1]
     report = workdir / "report.html"
     url = state or f"sqlite:///{workdir / 'state.sqlite'}"
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", "report", "-o", str(report), "-s", f"STATE_URL={url}",
-         *options],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "report",
+            "-o",
+            str(report),
+            "-s",
+            f"STATE_URL={url}",
+            *options,
+        ],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == str(report)
     return report
@@ -97,8 +110,12 @@ def test_the_report_draws_its_charts_and_shows_a_hostile_title_as_text(syndicati
         assert page.errors == []
         assert page.evaluate("typeof window.pwned") == "undefined"
         charts = {chart["title"]: chart for chart in page.evaluate(CHARTS)}
-        for title in ("Who republishes whom: stories by site pair", "Copies by kind",
-                      "Copies by lag after their article's publication", "Runs over time"):
+        for title in (
+            "Who republishes whom: stories by site pair",
+            "Copies by kind",
+            "Copies by lag after their article's publication",
+            "Runs over time",
+        ):
             chart = charts[title]
             assert chart["width"] > 100 and chart["height"] > 100, chart
             assert chart["shapes"] > 0 and chart["fills"] >= 1, chart
@@ -118,8 +135,9 @@ def test_the_report_draws_its_charts_and_shows_a_hostile_title_as_text(syndicati
         assert page.locator("#stories .title").all_text_contents() == ["Story number 1"]
         page.click("#stories summary")
         rows = page.locator("#stories table.pages tr").all_text_contents()
-        assert len(rows) == 2 and any("verbatim (jaccard, similarity 1" in row
-                                      for row in rows), rows  # fmt: skip
+        assert len(rows) == 2 and any("verbatim (jaccard, similarity 1" in row for row in rows), (
+            rows
+        )
         page.fill("#search", "window.pwned")
         expect(page.locator("#stories .title")).to_have_text([HOSTILE])
         assert page.evaluate("typeof window.pwned") == "undefined"
@@ -131,11 +149,19 @@ def test_the_report_reads_a_redis_state_as_sqlite(make_web, crawl, redis_server,
     sources = tmp_path / "sources.toml"
     sources.write_text(SOURCES)
     found = []
-    for name, url in (("sqlite", f"sqlite:///{tmp_path / 'state.sqlite'}"),
-                      ("redis", f"{redis_server.url}?prefix=report")):  # fmt: skip
+    for name, url in (
+        ("sqlite", f"sqlite:///{tmp_path / 'state.sqlite'}"),
+        ("redis", f"{redis_server.url}?prefix=report"),
+    ):
         settings = {"STATE_URL": url, "FRONTIER_URL": "local"}
-        result = crawl("news", args={"sources": str(sources)}, proxy=server.address,
-                       output=None, settings=settings, workdir=tmp_path / name)  # fmt: skip
+        result = crawl(
+            "news",
+            args={"sources": str(sources)},
+            proxy=server.address,
+            output=None,
+            settings=settings,
+            workdir=tmp_path / name,
+        )
         assert result.returncode == 0, result.log[-3000:]
         data = stories_data(write_report(tmp_path / name, state=url))
         found.append(sorted(sorted(page[1] for page in story[1:]) for story in data["stories"]))
@@ -179,7 +205,9 @@ def test_a_source_whose_pages_turn_into_block_pages_is_flagged(make_web, crawl, 
         flagged = page.locator("table.health tr.flagged")
         assert flagged.count() == 1
         assert flagged.locator(".src").text_content() == "Drift"
-        assert "10 of 11 pages dropped or refused" in (flagged.locator(".flag").text_content() or "")
+        assert "10 of 11 pages dropped or refused" in (
+            flagged.locator(".flag").text_content() or ""
+        )
         dots = page.locator("table.health tr.flagged circle.flagdot")
         assert dots.count() >= 1 and dots.first.bounding_box()["width"] > 0
         assert "1 sources flagged" in (page.locator(".summary").text_content() or "")

@@ -12,25 +12,64 @@ HOSTILE = "</script><script>alert(1)</script>&amp;"
 
 
 def row(cluster: str, doc: str, site: str, relation: str, **fields):
-    base = {"cluster": cluster, "id": doc, "url": f"http://{site}/{doc}", "site": site,
-            "title": "Floods in the north", "published": "2026-03-01T08:00:00+00:00",
-            "text": "x" * 1000, "relation": relation, "method": None, "similarity": None,
-            "containment": None}  # fmt: skip
+    base = {
+        "cluster": cluster,
+        "id": doc,
+        "url": f"http://{site}/{doc}",
+        "site": site,
+        "title": "Floods in the north",
+        "published": "2026-03-01T08:00:00+00:00",
+        "text": "x" * 1000,
+        "relation": relation,
+        "method": None,
+        "similarity": None,
+        "containment": None,
+    }
     return {**base, **fields}
 
 
 ROWS = [
     row("a", "a", "wire.test", "article"),
-    row("a", "b", "daily.test", "copy", method="jaccard", similarity=0.97,
-        published="2026-03-01T10:30:00+00:00"),
-    row("a", "c", "post.test", "copy", method="jaccard", similarity=0.95, title="Rain!",
-        published="2026-03-02"),
-    row("a", "d", "brief.test", "copy", method="containment", similarity=0.3, text="x" * 300,
-        published=None),
-    row("a", "e", "daily.test", "copy", method="jaccard", similarity=0.75,
-        published="2026-02-28T08:00:00+00:00"),
+    row(
+        "a",
+        "b",
+        "daily.test",
+        "copy",
+        method="jaccard",
+        similarity=0.97,
+        published="2026-03-01T10:30:00+00:00",
+    ),
+    row(
+        "a",
+        "c",
+        "post.test",
+        "copy",
+        method="jaccard",
+        similarity=0.95,
+        title="Rain!",
+        published="2026-03-02",
+    ),
+    row(
+        "a",
+        "d",
+        "brief.test",
+        "copy",
+        method="containment",
+        similarity=0.3,
+        text="x" * 300,
+        published=None,
+    ),
+    row(
+        "a",
+        "e",
+        "daily.test",
+        "copy",
+        method="jaccard",
+        similarity=0.75,
+        published="2026-02-28T08:00:00+00:00",
+    ),
     row("z", "z", HOSTILE, "article", title=HOSTILE),
-]  # fmt: skip
+]
 
 
 def test_kinds_lags_and_the_matrix():
@@ -43,8 +82,11 @@ def test_kinds_lags_and_the_matrix():
         ("brief.test", "excerpt"),
     ]
     assert dict(report.lags) == {"before": 1, "1-6 h": 1, "6-24 h": 1, "no date": 1}
-    assert report.matrix == {("wire.test", "daily.test"): 1, ("wire.test", "post.test"): 1,
-                             ("wire.test", "brief.test"): 1}  # fmt: skip
+    assert report.matrix == {
+        ("wire.test", "daily.test"): 1,
+        ("wire.test", "post.test"): 1,
+        ("wire.test", "brief.test"): 1,
+    }
     assert lag_hours("2026-03-01T08:00:00+00:00", "2026-03-02") == 16.0
     assert lag_bucket(None) == "no date" and lag_bucket(24 * 40) == "> 4 w"
     padded = story.copies[3]
@@ -56,8 +98,11 @@ def test_crawled_strings_cannot_break_out_of_the_page():
     assert script_json({"t": HOSTILE}) == (
         '{"t":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u0026amp;"}'
     )
-    page = render(build_report(ROWS, [], [{"run": "r1", "started": "2026-03-01",
-                                           "sources": {HOSTILE: {"fetched": 3}}}]))  # fmt: skip
+    page = render(
+        build_report(
+            ROWS, [], [{"run": "r1", "started": "2026-03-01", "sources": {HOSTILE: {"fetched": 3}}}]
+        )
+    )
     assert HOSTILE not in page and "<script>alert" not in page
     assert page.count("<script") == 2  # the data and the page's own script
     data = re.search(r'id="stories-data">(.*?)</script>', page, re.S)

@@ -16,8 +16,12 @@ from crawler.source_health import (
 
 
 def run(n: int, pages: int = 20, dropped: int = 1, chars: int | None = 2000) -> RunHealth:
-    counts = {"fetched": pages, "articles": pages - dropped, "dropped": {"too_short": dropped},
-              "text_chars": chars}  # fmt: skip
+    counts = {
+        "fetched": pages,
+        "articles": pages - dropped,
+        "dropped": {"too_short": dropped},
+        "text_chars": chars,
+    }
     return RunHealth.of(f"run-{n}", f"2026-01-0{n}", counts)
 
 
@@ -59,9 +63,14 @@ def test_series_flag_the_drifting_run_and_warnings_name_the_source(tmp_path):
     manifests = []
     for n in range(5):
         bad = 18 if n == 4 else 1
-        manifest = {"run": f"r{n}", "started": f"2026-01-0{n + 1}T00:00:00+00:00",
-                    "sources": {"Drifting": {"fetched": 20, "dropped": {"empty": bad}},
-                                "Steady": {"fetched": 20, "dropped": {"empty": 1}}}}  # fmt: skip
+        manifest = {
+            "run": f"r{n}",
+            "started": f"2026-01-0{n + 1}T00:00:00+00:00",
+            "sources": {
+                "Drifting": {"fetched": 20, "dropped": {"empty": bad}},
+                "Steady": {"fetched": 20, "dropped": {"empty": 1}},
+            },
+        }
         path = tmp_path / f"manifest-r{n}.json"
         path.write_text(json.dumps(manifest))
         manifests.append(path)

@@ -35,14 +35,20 @@ class Command(StateExportCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super(StateExportCommand, self).add_options(parser)
         parser.add_argument(
-            "-o", "--output", metavar="FILE", default=DEFAULT_OUTPUT,
+            "-o",
+            "--output",
+            metavar="FILE",
+            default=DEFAULT_OUTPUT,
             help=f"write the report here (default {DEFAULT_OUTPUT})",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--manifests", metavar="DIR", action="append", default=[],
+            "--manifests",
+            metavar="DIR",
+            action="append",
+            default=[],
             help="also read the run manifests (manifest-*.json) in DIR; by default those "
             "the state lists, relative to this folder",
-        )  # fmt: skip
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         logger = logging.getLogger(__name__)
@@ -64,7 +70,8 @@ class Command(StateExportCommand):
             part.write_text(page, encoding="utf-8")
             os.replace(part, path)
         except OSError as error:
-            self.exitcode = report_start_failure(ConfigError(f"cannot write the report: "
-                                                             f"{describe(error)}"), logger)  # fmt: skip
+            self.exitcode = report_start_failure(
+                ConfigError(f"cannot write the report: {describe(error)}"), logger
+            )
             return
         print(path)
