@@ -184,7 +184,7 @@ def runs_chart(report: Report, width: int = 860, height: int = 220) -> str:
 def sparkline(values: Sequence[float | None], flags: Sequence[bool], title: str) -> str:
     """A small line over a source's runs, the latest at the right end; a flagged run is a
     red dot."""
-    width, height, pad = 120, 28, 3
+    width, height, pad = 100, 28, 3
     known = [v for v in values if v is not None]
     peak = max([*known, 1.0])
     step = (width - 2 * pad) / max(len(values) - 1, 1)
@@ -207,7 +207,9 @@ def sparkline(values: Sequence[float | None], flags: Sequence[bool], title: str)
     )
     return (
         f'<svg class="chart spark" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}"><title>{escape(title)}</title>{line}{"".join(dots)}'
+        f'viewBox="0 0 {width} {height}"><title>{escape(title)}</title>'
+        f'<line x1="{pad}" x2="{width - pad}" y1="{height - pad}" y2="{height - pad}" '
+        f'class="base"/>{line}{"".join(dots)}'
         "</svg>"
     )
 
@@ -241,8 +243,8 @@ def health_table(health: dict[str, list[RunHealth]]) -> str:
                 reasons = ", ".join(f"{r} {n}" for r, n in sorted(last.dropped.items()))
                 tip += f" ({reasons})"
             cells.append(
-                f"<td>{sparkline(values, flags, tip)}"
-                f'<span class="num">{"" if shown is None else round(shown)}</span></td>'
+                f'<td><span class="num">{"" if shown is None else round(shown)}</span>'
+                f"{sparkline(values, flags, tip)}</td>"
             )
         reasons = ", ".join(f"{r} {n}" for r, n in sorted(last.dropped.items())) or "none"
         flag = (
@@ -292,15 +294,16 @@ h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #e2e
 .chart text{font-size:11px;fill:#2d3748}.chart .l,.chart .v,.chart .n{text-anchor:middle}
 .chart .rl,.chart .yl{text-anchor:end}.axis{stroke:#4a5568}
 .spark{fill:none;stroke:#2b6cb0;stroke-width:1.5}.sparkdot{fill:#2b6cb0}
-.flagdot{fill:#c53030}.warn{fill:#c53030;font-weight:bold;text-anchor:middle}
+.flagdot{fill:#c53030}.base{stroke:#e2e8f0}.warn{fill:#c53030;font-weight:bold;text-anchor:middle}
 .row{display:flex;flex-wrap:wrap;gap:24px}
 .legend .key{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;
 margin-right:4px}
 table.health{border-collapse:collapse}.health td,.health th{padding:2px 6px;
 border-bottom:1px solid #edf2f7;text-align:left;vertical-align:middle}
-.health td{white-space:nowrap}.health .num{font-size:12px;margin-left:4px}
+.health td{white-space:nowrap}.health .num{font-size:12px;display:inline-block;min-width:34px;text-align:right;
+margin-right:4px}
 .health .why{font-size:11px;color:#718096;font-weight:normal}
-tr.flagged th[scope=row]{background:#fff5f5}.flag{color:#c53030;font-weight:normal;
+th[scope=row]{min-width:190px}tr.flagged th[scope=row]{background:#fff5f5}.flag{color:#c53030;font-weight:normal;
 font-size:12px;max-width:340px}
 #search{width:60%;padding:6px;font-size:14px}
 details.story{border-bottom:1px solid #edf2f7;padding:3px 0}
