@@ -81,7 +81,21 @@ def story_size(rng: random.Random) -> int:
     return 1 if rng.random() < 0.5 else min(60, 1 + int(rng.paretovariate(1.2)))
 
 
-def fields(rng: random.Random, doc: str, site: str, title: str, when: datetime) -> dict:
+def copy_text(rng: random.Random, text: list[str]) -> list[str]:
+    """A copy as syndication makes them: whole, an excerpt, edited, or padded."""
+    roll = rng.random()
+    if roll < 0.5:
+        return text
+    if roll < 0.7:
+        return text[: max(len(text) // 3, 40)]
+    if roll < 0.85:
+        return [*text[: len(text) // 2], *rng.choices(WORDS, k=len(text) // 3)]
+    return [*text, *rng.choices(WORDS, k=80)]
+
+
+def fields(
+    rng: random.Random, doc: str, site: str, title: str, when: datetime, text: list[str]
+) -> dict:
     return {
         "id": doc,
         "url": f"https://{site}/{when:%Y/%m/%d}/{title.lower().replace(' ', '-')}",
@@ -116,7 +130,8 @@ def build_state(path: Path, stories: int, seed: int = 7) -> int:
             sites = rng.sample(SITES, min(story_size(rng), len(SITES)))
             when = start + timedelta(minutes=rng.randint(0, 60 * 24 * 300))
             article = f"s{n:05d}p0"
-            entry = PageEntry.of(article, fields(rng, article, sites[0], title, when), 50, "")
+            text = rng.choices(WORDS, k=rng.randint(150, 1000))
+            entry = PageEntry.of(article, fields(rng, article, sites[0], title, when, text), 50, "")
             store.claim(article, [n], shingles, entry)
             for k, site in enumerate(sites[1:], 1):
                 doc = f"s{n:05d}p{k}"
@@ -126,7 +141,12 @@ def build_state(path: Path, stories: int, seed: int = 7) -> int:
                     doc,
                     [n],
                     shingles,
-                    PageEntry.of(doc, fields(rng, doc, site, retitled, when + lag), 50, ""),
+                    PageEntry.of(
+                        doc,
+                        fields(rng, doc, site, retitled, when + lag, copy_text(rng, text)),
+                        50,
+                        "",
+                    ),
                 )
                 method, similarity, containment = rng.choice(METHODS)
                 evidence = Evidence(article, similarity, containment, method)

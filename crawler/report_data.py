@@ -8,9 +8,11 @@ figures per source. This module turns both into plain dataclasses for
 Definitions the report shows (and the README repeats):
 - a copy's *match* is the rule that folded it (`jaccard`, `containment`, `story`) with its
   similarity and containment;
-- its *kind*: `verbatim` (Jaccard >= VERBATIM with the same headline), `retitled` (the
-  same, another headline), `edited` (a full copy under VERBATIM), `excerpt` (contained,
-  and shorter than the article), `padded` (contained, and longer: a promo, captions);
+- its *kind*, from its text against the article's (not against the page it matched, which
+  may be another copy: a full reprint matched through an excerpt): `verbatim` (Jaccard
+  >= VERBATIM, the same headline), `retitled` (the same, another headline), `excerpt`
+  (else contained at >= CONTAINED in the article, and shorter), `padded` (contained the
+  other way: the article plus a promo, captions), `edited` (the rest);
 - its *lag*: its publication date minus the article's (a day without a time is that day
   at midnight UTC); a copy dated before its article has a negative lag.
 """
@@ -25,10 +27,14 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from crawler.source_health import RunHealth, health_series, read_manifests
 from crawler.state import StateStore
+from pipelines.fingerprint import overlap, shingle_hashes, tokens
 
 VERBATIM = 0.9  # Jaccard at or above which a full copy changed nothing worth a word
+CONTAINED = 0.85  # as DEDUP_CONTAINMENT's default: the share of a text in the other
 KINDS = ("verbatim", "retitled", "edited", "excerpt", "padded")
 # Lag histogram buckets: (label, upper bound in hours), the first for copies dated before
 # their article, the last for copies without a date on either side.
@@ -55,7 +61,6 @@ class ReportPage:
     site: str
     title: str | None
     published: str | None
-    chars: int
     relation: str  # "article" or "copy"
     method: str | None = None
     similarity: float | None = None
@@ -145,13 +150,19 @@ def _title_key(title: str | None) -> str:
     return " ".join((title or "").casefold().split())
 
 
-def copy_kind(article: ReportPage, copy: ReportPage) -> str:
-    """What kind of copy a page is of its story's article (see the module's docstring)."""
-    if copy.method in ("containment", "story"):
-        return "excerpt" if copy.chars <= article.chars else "padded"
-    if (copy.similarity or 0) < VERBATIM:
-        return "edited"
-    return "verbatim" if _title_key(copy.title) == _title_key(article.title) else "retitled"
+def shingles(text: str | None) -> np.ndarray:
+    return shingle_hashes(tokens(text or ""))
+
+
+def copy_kind(article: ReportPage, text: np.ndarray, copy: ReportPage, its: np.ndarray) -> str:
+    """What kind of copy a page is of its story's article, by their texts' shingles (see
+    the module's docstring)."""
+    similarity, containment = overlap(text, its)
+    if similarity >= VERBATIM:
+        return "verbatim" if _title_key(copy.title) == _title_key(article.title) else "retitled"
+    if containment >= CONTAINED:
+        return "excerpt" if len(its) < len(text) else "padded"
+    return "edited"
 
 
 def _page(row: dict[str, Any]) -> ReportPage:
@@ -160,7 +171,6 @@ def _page(row: dict[str, Any]) -> ReportPage:
         site=str(row.get("site") or ""),
         title=row.get("title"),
         published=row.get("published"),
-        chars=len(row.get("text") or ""),
         relation=row["relation"],
         method=row.get("method"),
         similarity=row.get("similarity"),
@@ -172,13 +182,19 @@ def stories_of(rows: Iterable[dict[str, Any]]) -> list[ReportStory]:
     """Stories from the state's cluster rows (grouped by story), largest first."""
     stories = []
     for cluster, group in groupby(rows, key=lambda row: row["cluster"]):
-        pages = [_page(row) for row in group if row.get("url")]
-        article = next((p for p in pages if p.relation == "article"), None)
-        if article is None:
+        found = [row for row in group if row.get("url")]
+        first = next((row for row in found if row["relation"] == "article"), None)
+        if first is None:
             continue  # a story whose pages were never kept whole (an index alone)
-        copies = [p for p in pages if p is not article]
-        for copy in copies:
-            copy.kind = copy_kind(article, copy)
+        article, copies = _page(first), []
+        text = shingles(first.get("text")) if len(found) > 1 else None
+        for row in found:
+            if row is first:
+                continue
+            copy = _page(row)
+            assert text is not None
+            copy.kind = copy_kind(article, text, copy, shingles(row.get("text")))
+            copies.append(copy)
             copy.lag_hours = lag_hours(article.published, copy.published)
         copies.sort(key=lambda c: (c.lag_hours is None, c.lag_hours or 0.0, c.site))
         stories.append(ReportStory(cluster, article, copies))

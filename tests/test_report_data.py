@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 
-from crawler.report_data import build_report, copy_kind, lag_bucket, lag_hours
+from crawler.report_data import build_report, lag_bucket, lag_hours
 from crawler.report_html import render, script_json
+from tests.conftest import prose
 
 HOSTILE = "</script><script>alert(1)</script>&amp;"
+PARAGRAPHS = prose(1)
+TEXT = "\n\n".join(PARAGRAPHS)
 
 
 def row(cluster: str, doc: str, site: str, relation: str, **fields):
@@ -19,7 +22,7 @@ def row(cluster: str, doc: str, site: str, relation: str, **fields):
         "site": site,
         "title": "Floods in the north",
         "published": "2026-03-01T08:00:00+00:00",
-        "text": "x" * 1000,
+        "text": TEXT,
         "relation": relation,
         "method": None,
         "similarity": None,
@@ -39,13 +42,14 @@ ROWS = [
         similarity=0.97,
         published="2026-03-01T10:30:00+00:00",
     ),
+    # Matched through the excerpt (its evidence says containment), a reprint all the same.
     row(
         "a",
         "c",
         "post.test",
         "copy",
-        method="jaccard",
-        similarity=0.95,
+        method="containment",
+        similarity=0.3,
         title="Rain!",
         published="2026-03-02",
     ),
@@ -56,7 +60,7 @@ ROWS = [
         "copy",
         method="containment",
         similarity=0.3,
-        text="x" * 300,
+        text="\n\n".join(PARAGRAPHS[:2]),
         published=None,
     ),
     row(
@@ -66,7 +70,18 @@ ROWS = [
         "copy",
         method="jaccard",
         similarity=0.75,
+        text="\n\n".join(PARAGRAPHS[:4] + prose(2)[:2]),
         published="2026-02-28T08:00:00+00:00",
+    ),
+    row(
+        "a",
+        "f",
+        "promo.test",
+        "copy",
+        method="containment",
+        similarity=0.7,
+        text="\n\n".join(PARAGRAPHS + prose(3)[:2]),
+        published="2026-03-01T08:00:00+00:00",
     ),
     row("z", "z", HOSTILE, "article", title=HOSTILE),
 ]
@@ -77,21 +92,21 @@ def test_kinds_lags_and_the_matrix():
     story = report.stories[0]
     assert [(c.site, c.kind) for c in story.copies] == [
         ("daily.test", "edited"),  # dated a day before the article, sorted first
+        ("promo.test", "padded"),
         ("daily.test", "verbatim"),
         ("post.test", "retitled"),
         ("brief.test", "excerpt"),
     ]
-    assert dict(report.lags) == {"before": 1, "1-6 h": 1, "6-24 h": 1, "no date": 1}
+    assert story.copies[3].method == "containment", "the match stays as the state has it"
+    assert dict(report.lags) == {"before": 1, "< 1 h": 1, "1-6 h": 1, "6-24 h": 1, "no date": 1}
     assert report.matrix == {
         ("wire.test", "daily.test"): 1,
         ("wire.test", "post.test"): 1,
         ("wire.test", "brief.test"): 1,
+        ("wire.test", "promo.test"): 1,
     }
     assert lag_hours("2026-03-01T08:00:00+00:00", "2026-03-02") == 16.0
     assert lag_bucket(None) == "no date" and lag_bucket(24 * 40) == "> 4 w"
-    padded = story.copies[3]
-    padded.chars = 5000
-    assert copy_kind(story.article, padded) == "padded"
 
 
 def test_crawled_strings_cannot_break_out_of_the_page():
