@@ -294,17 +294,18 @@ h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #e2e
 .chart text{font-size:11px;fill:#2d3748}.chart .l,.chart .v,.chart .n{text-anchor:middle}
 .chart .rl,.chart .yl{text-anchor:end}.axis{stroke:#4a5568}
 .spark{fill:none;stroke:#2b6cb0;stroke-width:1.5}.sparkdot{fill:#2b6cb0}
-.flagdot{fill:#c53030}.base{stroke:#e2e8f0}.warn{fill:#c53030;font-weight:bold;text-anchor:middle}
+.flagdot{fill:#c53030}.base{stroke:#e2e8f0}
+.warn{fill:#c53030;font-weight:bold;text-anchor:middle}
 .row{display:flex;flex-wrap:wrap;gap:24px}
 .legend .key{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;
 margin-right:4px}
 table.health{border-collapse:collapse}.health td,.health th{padding:2px 6px;
 border-bottom:1px solid #edf2f7;text-align:left;vertical-align:middle}
-.health td{white-space:nowrap}.health .num{font-size:12px;display:inline-block;min-width:34px;text-align:right;
-margin-right:4px}
+.health td{white-space:nowrap}.health .num{font-size:12px;display:inline-block;
+min-width:34px;text-align:right;margin-right:4px}
 .health .why{font-size:11px;color:#718096;font-weight:normal}
-th[scope=row]{min-width:190px}tr.flagged th[scope=row]{background:#fff5f5}.flag{color:#c53030;font-weight:normal;
-font-size:12px;max-width:340px}
+th[scope=row]{min-width:190px}tr.flagged th[scope=row]{background:#fff5f5}
+.flag{color:#c53030;font-weight:normal;font-size:12px;max-width:340px}
 #search{width:60%;padding:6px;font-size:14px}
 details.story{border-bottom:1px solid #edf2f7;padding:3px 0}
 details.story summary{cursor:pointer}.story .size{display:inline-block;min-width:28px;
