@@ -65,16 +65,17 @@ class RunHealth:
 
     @classmethod
     def of(cls, run: str, started: str, counts: dict[str, Any]) -> RunHealth:
+        """From a manifest's counts of one source; a figure that is not a count (a manifest
+        edited by hand, another version's) counts as 0, so a run never fails on it."""
+        chars = counts.get("text_chars")
         return cls(
             run,
             started,
-            int(counts.get("fetched") or 0),
-            int(counts.get("articles") or 0),
-            int(counts.get("copies") or 0),
-            dict(counts.get("dropped") or {}),
-            dict(counts.get("skipped") or {}),
-            dict(counts.get("errors") or {}),
-            counts.get("text_chars"),
+            _count_of(counts.get("fetched")),
+            _count_of(counts.get("articles")),
+            _count_of(counts.get("copies")),
+            *(_reasons(counts.get(group)) for group in ("dropped", "skipped", "errors")),
+            chars if isinstance(chars, int) and chars > 0 else None,
         )
 
     @property
@@ -97,6 +98,16 @@ class RunHealth:
     @property
     def bad_share(self) -> float:
         return self.bad / self.pages if self.pages else 0.0
+
+
+def _count_of(value: Any) -> int:
+    return value if isinstance(value, int) and value > 0 else 0
+
+
+def _reasons(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(reason): _count_of(count) for reason, count in value.items()}
 
 
 def drift(history: Sequence[RunHealth], now: RunHealth) -> str | None:
@@ -142,7 +153,12 @@ def read_manifests(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
         except (OSError, ValueError) as error:
             logger.debug("Manifest %s not read: %s", path, error)
             continue
-        if isinstance(manifest, dict) and isinstance(manifest.get("run"), str):
+        if (
+            isinstance(manifest, dict)
+            and isinstance(manifest.get("run"), str)
+            and isinstance(manifest.get("sources") or {}, dict)
+            and all(isinstance(counts, dict) for counts in (manifest.get("sources") or {}).values())
+        ):
             found[manifest["run"]] = manifest
     return [found[run] for run in sorted(found, key=lambda run: _started(found[run]))]
 

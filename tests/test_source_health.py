@@ -75,7 +75,11 @@ def test_series_flag_the_drifting_run_and_warnings_name_the_source(tmp_path):
         path.write_text(json.dumps(manifest))
         manifests.append(path)
     (tmp_path / "broken.json").write_text("{")
-    read = read_manifests([*reversed(manifests), tmp_path / "broken.json", tmp_path / "gone"])
+    (tmp_path / "odd.json").write_text('{"run": "odd", "sources": {"Drifting": 3}}')
+    odd = {"fetched": "many", "dropped": {"empty": None}, "text_chars": "long"}
+    assert RunHealth.of("x", "", odd) == RunHealth("x", "", dropped={"empty": 0})
+    others = [tmp_path / "broken.json", tmp_path / "odd.json", tmp_path / "gone"]
+    read = read_manifests([*reversed(manifests), *others])
     assert [m["run"] for m in read] == ["r0", "r1", "r2", "r3", "r4"]
     series = health_series(read)
     assert [r.drift is not None for r in series["Drifting"]] == [False] * 4 + [True]
