@@ -74,7 +74,9 @@ class RunHealth:
             _count_of(counts.get("fetched")),
             _count_of(counts.get("articles")),
             _count_of(counts.get("copies")),
-            *(_reasons(counts.get(group)) for group in ("dropped", "skipped", "errors")),
+            _reasons(counts.get("dropped")),
+            _reasons(counts.get("skipped")),
+            _reasons(counts.get("errors")),
             chars if isinstance(chars, int) and chars > 0 else None,
         )
 
