@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from crawler.source_health import RunHealth, health_series, read_manifests
+from crawler.source_health import RunHealth, count_of, health_series, read_manifests, reasons_of
 from crawler.state import StateStore
 from pipelines.fingerprint import overlap, shingle_hashes, tokens
 
@@ -240,18 +240,19 @@ def run_rows(runs: Sequence[dict[str, Any]], manifests: Sequence[dict[str, Any]]
     ]
     for run in listed:
         manifest = by_run.get(run["id"], {})
-        totals = manifest.get("totals") or {}
+        found = manifest.get("totals")
+        totals: dict[str, Any] = found if isinstance(found, dict) else {}
         rows.append(
             RunRow(
                 run["id"],
                 str(run.get("started") or manifest.get("started") or ""),
                 str(run.get("status") or "finished"),
-                int(totals.get("articles") or 0),
-                int(totals.get("copies") or 0),
-                sum((totals.get("dropped") or {}).values()),
-                sum((totals.get("errors") or {}).values()),
+                count_of(totals.get("articles")),
+                count_of(totals.get("copies")),
+                sum(reasons_of(totals.get("dropped")).values()),
+                sum(reasons_of(totals.get("errors")).values()),
                 manifest.get("exit_code"),
-                list(manifest.get("warnings") or []),
+                [w for w in manifest.get("warnings") or [] if isinstance(w, dict)],
             )
         )
     rows.sort(key=lambda row: (row.started, row.run))

@@ -71,12 +71,12 @@ class RunHealth:
         return cls(
             run,
             started,
-            _count_of(counts.get("fetched")),
-            _count_of(counts.get("articles")),
-            _count_of(counts.get("copies")),
-            _reasons(counts.get("dropped")),
-            _reasons(counts.get("skipped")),
-            _reasons(counts.get("errors")),
+            count_of(counts.get("fetched")),
+            count_of(counts.get("articles")),
+            count_of(counts.get("copies")),
+            reasons_of(counts.get("dropped")),
+            reasons_of(counts.get("skipped")),
+            reasons_of(counts.get("errors")),
             chars if isinstance(chars, int) and chars > 0 else None,
         )
 
@@ -102,14 +102,14 @@ class RunHealth:
         return self.bad / self.pages if self.pages else 0.0
 
 
-def _count_of(value: Any) -> int:
+def count_of(value: Any) -> int:
     return value if isinstance(value, int) and value > 0 else 0
 
 
-def _reasons(value: Any) -> dict[str, int]:
+def reasons_of(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         return {}
-    return {str(reason): _count_of(count) for reason, count in value.items()}
+    return {str(reason): count_of(count) for reason, count in value.items()}
 
 
 def drift(history: Sequence[RunHealth], now: RunHealth) -> str | None:
