@@ -167,10 +167,13 @@ class RunManifest:
 
     def _warnings(self, sources: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
         """Sources that drifted against the manifests of this state's earlier runs."""
+        try:
+            runs = self.run.store.runs()
+        except Exception as error:  # the manifest is written whatever the state does now
+            logger.warning("Drift not checked: the state's runs cannot be read (%s)", error)
+            return []
         earlier = [
-            run["manifest"]
-            for run in self.run.store.runs()
-            if run.get("manifest") and run["id"] != self.run.id
+            run["manifest"] for run in runs if run.get("manifest") and run["id"] != self.run.id
         ]
         warnings = run_warnings(read_manifests(earlier), sources, self.run.id)
         for warning in warnings:
