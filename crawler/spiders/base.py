@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, get_args
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
@@ -84,43 +85,87 @@ def parse_since(value: str | None, now: datetime | None = None) -> datetime | No
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Arg:
+    """What a spider's `-a` argument means, declared on its `__init__` parameter
+    (`feeds: Annotated[str | None, Arg("F1,F2", "...")] = None`): the parameter is
+    both what the spider parses and what `crawl SPIDER --help` shows, so the two cannot
+    drift apart. `value` is how the value is written (PATH, U1,U2, N)."""
+
+    value: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One `-a` argument of a spider, for its help and its checks."""
+
+    name: str
+    value: str
+    help: str  # empty when the parameter has no `Arg` (tests/test_cli.py refuses that)
+    default: Any = None
+
+
 class NewsSpider(Spider):
     """Base spider: shared parsing; subclasses define `start()` from their arguments.
 
-    `-a since=2d` (or an ISO date) skips feed and news-sitemap entries dated before it.
     The arguments a spider takes are the parameters of its `__init__` and its bases';
     any other is refused, since Scrapy would quietly keep it as an attribute and the run
     would go on without the argument the operator meant.
     """
 
-    def __init__(self, since: str | None = None, **kwargs: Any):
-        if kwargs:
-            name = sorted(kwargs)[0]
-            valid = self.arguments()
-            raise ConfigError(
-                f"-a {name}: the {self.name} spider takes no such argument"
-                f"{did_you_mean(name, valid)}; it takes "
-                + ", ".join(f"-a {argument}=" for argument in valid)
-            )
+    summary: ClassVar[str] = ""  # one line for `newsfold --help`
+
+    def __init__(
+        self,
+        since: Annotated[
+            str | None,
+            Arg(
+                "AGE|DATE",
+                "skip feed and news-sitemap entries dated before it: an age (90m, 12h, 2d, "
+                "1w) or an ISO date or date-time (2024-03-01)",
+            ),
+        ] = None,
+        **kwargs: Any,
+    ):
+        self.check_argument_names(kwargs)
         super().__init__()
         self.since = parse_since(since)
         # Listed URLs that cannot be fetched: counted and logged when the crawl starts.
         self.unusable: list[Listed] = []
 
     @classmethod
-    def arguments(cls) -> list[str]:
+    def check_argument_names(cls, given: Iterable[str]) -> None:
+        """ConfigError naming the first argument this spider does not take, and the valid ones."""
+        valid = [argument.name for argument in cls.arguments()]
+        unknown = sorted(set(given) - set(valid))
+        if unknown:
+            raise ConfigError(
+                f"-a {unknown[0]}: the {cls.name} spider takes no such argument"
+                f"{did_you_mean(unknown[0], valid)}; it takes "
+                + ", ".join(f"-a {name}=" for name in valid)
+            )
+
+    @classmethod
+    def arguments(cls) -> list[Argument]:
         """The `-a` arguments this spider takes: its `__init__` parameters and its bases'."""
-        names: dict[str, None] = {}
+        found: dict[str, Argument] = {}
         for klass in cls.__mro__:
             if not issubclass(klass, NewsSpider):
                 break
-            for parameter in inspect.signature(klass.__init__).parameters.values():
-                if parameter.name != "self" and parameter.kind in (
-                    parameter.POSITIONAL_OR_KEYWORD,
-                    parameter.KEYWORD_ONLY,
-                ):
-                    names[parameter.name] = None
-        return list(names)
+            signature = inspect.signature(klass.__init__, eval_str=True)
+            for parameter in signature.parameters.values():
+                if parameter.name in found or parameter.name == "self":
+                    continue
+                if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
+                    continue
+                declared = [
+                    meta for meta in get_args(parameter.annotation)[1:] if isinstance(meta, Arg)
+                ]
+                arg = declared[0] if declared else Arg("VALUE", "")
+                default = None if parameter.default is parameter.empty else parameter.default
+                found[parameter.name] = Argument(parameter.name, arg.value, arg.help, default)
+        return list(found.values())
 
     def fetchable(self, entries: Iterable[Listed], needs: str) -> list[Listed]:
         """The entries of a URL list that can be fetched; the others are kept to be counted.

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from scrapy import Request
 
-from crawler.spiders.base import NewsSpider
+from crawler.spiders.base import Arg, NewsSpider
 from crawler.urllists import from_argument, from_file
 
 
 class FeedsSpider(NewsSpider):
     name = "feeds"
+    summary = "Articles linked from RSS 2.0, RSS 1.0/RDF and Atom feeds"
 
-    def __init__(self, feeds: str | None = None, file: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        feeds: Annotated[str | None, Arg("F1,F2", "feed URLs, comma-separated")] = None,
+        file: Annotated[
+            str | None,
+            Arg("PATH", "a file of feed URLs, one a line (blank lines and # comments skipped)"),
+        ] = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.feed_urls = self.fetchable(
             from_argument("feeds", feeds) + from_file(file),

@@ -7,19 +7,31 @@ checked by `crawler.sources`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from scrapy import Request
 
 from crawler.config import ConfigError
 from crawler.sources import read_sources
-from crawler.spiders.base import NewsSpider, sitemap_location
+from crawler.spiders.base import Arg, NewsSpider, sitemap_location
 
 
 class NewsCrawlSpider(NewsSpider):
     name = "news"
+    summary = "Everything a sources file lists: each site's feeds, sitemaps and start pages"
 
-    def __init__(self, sources: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        sources: Annotated[
+            str | None,
+            Arg(
+                "PATH",
+                "a sources file (TOML), one [[source]] per site: name, feeds, "
+                "sitemaps, start, depth (see sources.example.toml)",
+            ),
+        ] = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         if not sources:
             raise ConfigError("the news spider needs -a sources=PATH (see sources.example.toml)")

@@ -7,23 +7,31 @@ that look like articles (metadata, URL shape, text density) go to extraction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from scrapy import Request
 
 from crawler.config import ConfigError, whole_number
-from crawler.spiders.base import DEFAULT_DEPTH, NewsSpider
+from crawler.spiders.base import DEFAULT_DEPTH, Arg, NewsSpider
 from crawler.urllists import from_argument, from_file
 
 
 class SiteSpider(NewsSpider):
     name = "site"
+    summary = "A site crawled from its home or section pages, its article-like pages kept"
 
     def __init__(
         self,
-        start: str | None = None,
-        file: str | None = None,
-        depth: int | str = DEFAULT_DEPTH,
+        start: Annotated[
+            str | None, Arg("U1,U2", "home or section pages to start from, comma-separated")
+        ] = None,
+        file: Annotated[
+            str | None,
+            Arg("PATH", "a file of start pages, one a line (blank lines and # comments skipped)"),
+        ] = None,
+        depth: Annotated[
+            int | str, Arg("N", "how many links away from a start page to follow, within its site")
+        ] = DEFAULT_DEPTH,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)

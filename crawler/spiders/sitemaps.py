@@ -7,22 +7,35 @@ are followed; Google News fields become hints for the article's title and date.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from scrapy import Request
 
-from crawler.spiders.base import NewsSpider, sitemap_location
+from crawler.spiders.base import Arg, NewsSpider, sitemap_location
 from crawler.urllists import from_argument, from_file
 
 
 class SitemapsSpider(NewsSpider):
     name = "sitemaps"
+    summary = "Articles listed in sitemaps, given by URL or found through a site's robots.txt"
 
     def __init__(
         self,
-        sitemaps: str | None = None,
-        sites: str | None = None,
-        file: str | None = None,
+        sitemaps: Annotated[
+            str | None, Arg("S1,S2", "sitemap or sitemap-index URLs, comma-separated")
+        ] = None,
+        sites: Annotated[
+            str | None,
+            Arg(
+                "HOST1,HOST2",
+                "sites (example.com or https://example.com), comma-separated, "
+                "read through the Sitemap: lines of their robots.txt",
+            ),
+        ] = None,
+        file: Annotated[
+            str | None,
+            Arg("PATH", "a file of sitemap URLs, one a line (blank lines and # comments skipped)"),
+        ] = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from scrapy import Request
 
-from crawler.spiders.base import NewsSpider
+from crawler.spiders.base import Arg, NewsSpider
 from crawler.urllists import from_argument, from_file
 
 
 class UrlsSpider(NewsSpider):
     name = "urls"
+    summary = "The given article URLs"
 
-    def __init__(self, file: str | None = None, urls: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        file: Annotated[
+            str | None,
+            Arg("PATH", "a file of article URLs, one a line (blank lines and # comments skipped)"),
+        ] = None,
+        urls: Annotated[str | None, Arg("U1,U2", "article URLs, comma-separated")] = None,
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
         self.article_urls = self.fetchable(
             from_file(file) + from_argument("urls", urls),
