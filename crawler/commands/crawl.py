@@ -21,6 +21,7 @@ from twisted.internet.defer import Deferred
 from crawler.commands.options import check_given_settings, known_settings, report_start_failure
 from crawler.config import ConfigError, did_you_mean
 from crawler.exitcodes import DESCRIPTIONS, FAILED_TO_START, exit_code
+from crawler.extensions.run_summary import RunSummary
 from crawler.redisconn import is_unreachable
 from crawler.state import StateError, StateLocked
 
@@ -69,7 +70,7 @@ class Command(ScrapyCrawlCommand):
             self.crawler_process.bootstrap_failed,
             self.settings.getfloat("MAX_ERROR_RATIO", 0.5),
         )
-        if self.exitcode:
+        if self.exitcode and not RunSummary.logged_for(crawler):  # the summary gave it
             logger.error("Exit code %d: %s", self.exitcode, DESCRIPTIONS[self.exitcode])
 
     def _check_spider(self, name: str) -> None:

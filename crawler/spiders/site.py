@@ -18,6 +18,7 @@ from crawler.urllists import from_argument, from_file
 
 class SiteSpider(NewsSpider):
     name = "site"
+    input_total = "none"
 
     def __init__(
         self,

@@ -7,12 +7,14 @@ from typing import Any
 
 from scrapy import Request
 
+from crawler.runstats import INPUT_TOTAL
 from crawler.spiders.base import NewsSpider
 from crawler.urllists import from_argument, from_file
 
 
 class UrlsSpider(NewsSpider):
     name = "urls"
+    input_total = "fixed"
 
     def __init__(self, file: str | None = None, urls: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -22,4 +24,7 @@ class UrlsSpider(NewsSpider):
         )
 
     def start_requests_from_args(self) -> Iterable[Request | None]:
-        return (self.article_request(entry.target) for entry in self.article_urls)
+        # The whole list counts at once: Scrapy draws start requests as it needs them.
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(INPUT_TOTAL, len(self.article_urls))
+        return (self.article_request(entry.target, listed=False) for entry in self.article_urls)
