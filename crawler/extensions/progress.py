@@ -75,23 +75,28 @@ class Progress:
         logger.info("progress: %s", line)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """The final line: the pace of the whole run, no ETA."""
+        """The final line: the pace of the whole run, no ETA; what the input listed is
+        all known now."""
         if self.task is not None and self.task.running:
             self.task.stop()
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         seconds = max(time.monotonic() - self.started, 1e-9)
         pace = stats.get("downloader/response_count", 0) / seconds
-        line = progress_line(stats, pace, self._queued(), self.input_total)
+        known: InputTotal = "fixed" if self.input_total != "none" else "none"
+        line = progress_line(stats, pace, self._queued(), known)
         logger.info("progress: %s", line)
 
     def _queued(self) -> int | None:
-        """Requests in the scheduler's queue (memory, disk or the shared frontier)."""
+        """Requests not yet fetched: in the scheduler's queue (memory, disk or the shared
+        frontier) and in the downloader (waiting for their site's delay, or on the way);
+        Scrapy moves requests from the one to the other as soon as it can."""
         engine = self.crawler.engine
         scheduler = engine.scheduler if engine is not None else None
-        if scheduler is None:
+        if engine is None or scheduler is None:
             return None
         try:
-            return len(scheduler)  # type: ignore[arg-type]
+            queued = len(scheduler)  # type: ignore[arg-type]
         except (TypeError, OSError, redis.RedisError):  # no length; a queue out of reach
             return None
+        return queued + len(engine.downloader.active)
