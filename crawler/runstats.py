@@ -6,6 +6,7 @@ Free of Scrapy: the figures are plain dictionaries, and the lines plain text.
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -16,9 +17,10 @@ GROUPS = ("dropped", "skipped", "errors")
 INPUT_TOTAL = "newsfold/input/total"
 INPUT_DONE = "newsfold/input/done"
 
-# How much of its work a spider's input lists: all of it from the start (a URL list),
-# what its feeds and sitemaps listed so far (the total grows as they are read), or none
-# that can be known in advance (pages found by following links).
+# How much of its work a spider's input lists, for the progress line's percentage and
+# ETA: all of it from the start (a URL list), what its feeds and sitemaps listed so far
+# (the total grows as they are read), or none that can be known in advance (pages found
+# by following links).
 InputTotal = Literal["fixed", "growing", "none"]
 
 
@@ -44,7 +46,7 @@ def totals(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def summarise(stats: dict[str, Any]) -> str:
-    """ "12 articles, 4 copies; dropped: too_short 3; skipped: bad_feed 1"."""
+    """ "12 articles, 4 copies; dropped: too_short 3; skipped: bad_feed 1; errors: dns 1"."""
     figures = totals(stats)
     parts = [f"{figures['articles']} articles, {figures['copies']} copies"]
     for group in GROUPS:
@@ -84,7 +86,8 @@ def progress_line(
         so_far = " listed so far" if input_total == "growing" else ""
         parts.append(f"{100 * done // total}% of {total} URLs{so_far}")
         if done_per_second > 0 and done < total:
-            parts.append(f"ETA {timedelta(seconds=round((total - done) / done_per_second))}")
+            left = math.ceil((total - done) / done_per_second)  # never 0 while work is left
+            parts.append(f"ETA {timedelta(seconds=left)}")
     return ", ".join(parts)
 
 

@@ -102,9 +102,7 @@ class NewsSpider(Spider):
     would go on without the argument the operator meant.
     """
 
-    # Whether the article URLs the input lists are all the run's work, known from the
-    # start ("fixed") or as feeds and sitemaps are read ("growing"), or not ("none": pages
-    # found by following links); the progress line gives a percentage and ETA if so.
+    # Feeds and sitemaps list the run's work as they are read (see InputTotal).
     input_total: InputTotal = "growing"
 
     def __init__(self, since: str | None = None, **kwargs: Any):

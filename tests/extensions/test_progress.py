@@ -139,3 +139,33 @@ def test_an_open_ended_site_crawl_shows_no_percent_and_logs_no_warning(make_web,
     warnings = [line for line in result.log.splitlines() if " WARNING: " in line]
     assert warnings == []
     assert_the_summary_is_last(result)
+
+
+def test_a_sitemap_crawl_gives_the_share_of_the_urls_listed_so_far(make_web, crawl):
+    files = story_web(8)
+    urlset = '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    for half in (0, 1):
+        locs = "".join(
+            f"<url><loc>http://news.test/story-{n}.html</loc></url>"
+            for n in range(4 * half, 4 * half + 4)
+        )
+        files[f"news.test/sitemap-{half}.xml"] = f"{urlset}{locs}</urlset>"
+    files["news.test/sitemap.xml"] = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<sitemap><loc>http://news.test/sitemap-0.xml</loc></sitemap>"
+        "<sitemap><loc>http://news.test/sitemap-1.xml</loc></sitemap></sitemapindex>"
+    )
+    server = make_web(files)
+    result = crawl(
+        "sitemaps",
+        args={"sitemaps": "http://news.test/sitemap.xml"},
+        settings=PACED,
+        proxy=server.address,
+        output=None,
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    periodic, last = progress(result)
+    listed = [line for line in periodic if line["total"]]
+    assert listed and all(line["so_far"] for line in listed), periodic
+    assert (last["percent"], last["total"], last["so_far"]) == ("100", "8", None)
+    assert_counts_are_the_manifests(last, result)
