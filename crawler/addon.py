@@ -66,6 +66,8 @@ DEFAULTS: dict[str, Any] = {
     "FRONTIER_NAME": "",
     "FRONTIER_IDLE_EXIT": 30,
     "REDIS_RETRY_FOR": 60,
+    # Seconds between progress lines (crawler.extensions.progress); 0: none.
+    "PROGRESS_INTERVAL": 30,
 }
 
 # How newsfold's settings are checked when a crawl starts (`crawler.config`), so that a
@@ -92,6 +94,7 @@ CHECKS: dict[str, Kind] = {
     "FRONTIER_URL": Url(("redis", "rediss", "unix"), ("", "local"), "redis://HOST:PORT/DB"),
     "FRONTIER_IDLE_EXIT": Number(0, unit="seconds"),
     "REDIS_RETRY_FOR": Number(0, unit="seconds"),
+    "PROGRESS_INTERVAL": Number(0, unit="seconds"),
 }
 SETTING_KINDS = setting_kinds(DEFAULTS, CHECKS)
 
@@ -125,6 +128,8 @@ SCRAPY_DEFAULTS: dict[str, Any] = {
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,
+    # newsfold's progress line replaces Scrapy's "Crawled N pages" line.
+    "LOGSTATS_INTERVAL": 0,
     "FEED_EXPORT_ENCODING": "utf-8",
     # A run with nothing new leaves no empty file behind.
     "FEED_STORE_EMPTY": False,
@@ -160,6 +165,7 @@ class Newsfold:
             {
                 "crawler.extensions.manifest.RunManifest": 0,
                 "crawler.extensions.run_summary.RunSummary": 0,
+                "crawler.extensions.progress.Progress": 0,
             }
         )
         settings["SPIDER_MIDDLEWARES"].update(

@@ -200,7 +200,7 @@ def test_redis_away_too_long_stops_the_worker_with_code_7_and_loses_nothing(
     log = logs([first])
     assert code == 7, log[-5000:]
     assert "was unreachable for more than REDIS_RETRY_FOR=2 s" in log
-    assert "Exit code 7: Redis unreachable for longer than REDIS_RETRY_FOR" in log
+    assert "; exit code 7 (Redis unreachable for longer than REDIS_RETRY_FOR)" in log
     written = records_of([first])
     assert written, "records written before the outage stay written"
     validate_records(written)

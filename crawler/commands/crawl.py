@@ -25,6 +25,7 @@ from crawler.commands.options import check_given_settings, known_settings, repor
 from crawler.commands.spider_help import add_spider_arguments, spider_class, spider_list
 from crawler.config import ConfigError
 from crawler.exitcodes import DESCRIPTIONS, FAILED_TO_START, exit_code
+from crawler.extensions.run_summary import RunSummary
 from crawler.redisconn import is_unreachable
 from crawler.spiders.base import NewsSpider
 from crawler.state import StateError, StateLocked
@@ -102,7 +103,7 @@ class Command(ScrapyCrawlCommand):
             self.crawler_process.bootstrap_failed,
             self.settings.getfloat("MAX_ERROR_RATIO", 0.5),
         )
-        if self.exitcode:
+        if self.exitcode and not RunSummary.logged_for(crawler):  # the summary gave it
             logger.error("Exit code %d: %s", self.exitcode, DESCRIPTIONS[self.exitcode])
 
     def _started(self, task: asyncio.Task[None]) -> None:

@@ -29,6 +29,7 @@ from scrapy import Spider, signals
 from crawler.exitcodes import exit_code
 from crawler.items import Article, Copy
 from crawler.runs import Run, describe, run_for
+from crawler.runstats import GROUPS, totals
 from crawler.signals import page_refused
 from crawler.source_health import read_manifests, run_warnings
 from crawler.spiders.base import SOURCE
@@ -42,29 +43,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-GROUPS = ("dropped", "skipped", "errors")
-
 
 def source_counts() -> dict[str, Any]:
     return {"fetched": 0, "articles": 0, "copies": 0, **{group: {} for group in GROUPS}}
-
-
-def totals(stats: dict[str, Any]) -> dict[str, Any]:
-    """The run's figures from its stats, grouped as in the per-source counts."""
-    out: dict[str, Any] = {
-        "requests": stats.get("downloader/request_count", 0),
-        "responses": stats.get("downloader/response_count", 0),
-        "articles": stats.get("newsfold/articles", 0),
-        "copies": stats.get("newsfold/copies", 0),
-    }
-    for group in GROUPS:
-        prefix = f"newsfold/{group}/"
-        out[group] = {
-            name.removeprefix(prefix): count
-            for name, count in sorted(stats.items())
-            if name.startswith(prefix)
-        }
-    return out
 
 
 class RunManifest:

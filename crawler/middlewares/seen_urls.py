@@ -22,7 +22,7 @@ from crawler.ages import age_setting
 from crawler.items import Page
 from crawler.runs import run_for
 from crawler.signals import page_refused
-from crawler.spiders.base import SOURCE
+from crawler.spiders.base import SOURCE, article_done
 from crawler.state import StateStore, state_for
 from crawler.urls import canonical_url
 
@@ -73,6 +73,7 @@ class SeenUrlsMiddleware(BaseSpiderMiddleware):
             return request
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newsfold/skipped/seen")
+        article_done(self.crawler, request.meta)
         self.crawler.signals.send_catch_log(
             page_refused,
             kind="skipped",

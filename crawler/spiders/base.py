@@ -38,6 +38,7 @@ from crawler.responses import (
     is_binary,
     is_empty,
 )
+from crawler.runstats import INPUT_DONE, INPUT_TOTAL, InputTotal
 from crawler.signals import page_refused
 from crawler.sitemaps import (
     SITEMAP_MAX_URLS,
@@ -66,6 +67,14 @@ ARTICLE = "newsfold_article"
 
 def source_of(response: Response) -> str | None:
     return response.meta.get(SOURCE)
+
+
+def article_done(crawler: Crawler, meta: dict[str, Any]) -> None:
+    """One more listed article URL done (by its request's meta): fetched, failed, or
+    skipped before fetching (of `newsfold/input/total`, for the progress line)."""
+    if meta.get(ARTICLE):
+        assert crawler.stats is not None
+        crawler.stats.inc_value(INPUT_DONE)
 
 
 def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
@@ -114,6 +123,8 @@ class NewsSpider(Spider):
     would go on without the argument the operator meant.
     """
 
+    # Feeds and sitemaps list the run's work as they are read (see InputTotal).
+    input_total: InputTotal = "growing"
     summary: ClassVar[str] = ""  # one line for `newsfold --help`
 
     def __init__(
@@ -224,16 +235,19 @@ class NewsSpider(Spider):
         return False
 
     def article_request(
-        self, url: str, hints: Hints | None = None, source: str | None = None
+        self, url: str, hints: Hints | None = None, source: str | None = None, listed: bool = True
     ) -> Request | None:
         """A request for an article page (None for a URL that cannot be fetched, counted).
 
-        `SeenUrlsMiddleware` skips pages already done.
+        `SeenUrlsMiddleware` skips pages already done. The URL counts in the input's total
+        unless it was `listed` already (a URL list counts all its lines at start).
         """
         if not self.usable_url(url, source):
             return None
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("newsfold/requests/article")
+        if listed:
+            self.crawler.stats.inc_value(INPUT_TOTAL)
         url = canonical_url(url)
         return Request(
             url,
@@ -277,6 +291,7 @@ class NewsSpider(Spider):
         )
 
     def parse_article(self, response: Response, hints: Hints | None = None) -> Iterator[Page]:
+        article_done(self.crawler, response.meta)
         charset = self._readable(response)
         if charset is not None:
             yield self._page(response, charset, hints)
@@ -468,6 +483,7 @@ class NewsSpider(Spider):
         DOWNLOAD_MAXSIZE, bot challenges served with an error status) are skipped.
         """
         request: Request = failure.request  # type: ignore[attr-defined]
+        article_done(self.crawler, request.meta)
         error = failure.value
         assert error is not None
         kind, reason = failure_reason(error)
@@ -504,7 +520,8 @@ class NewsSpider(Spider):
 
     def on_dropped(self, request: Request) -> None:
         """A redirect back to a URL of its own chain: the duplicate filter drops it silently
-        (no errback runs), so the loop is counted here."""
+        (no errback runs), so the loop is counted here; so is a URL listed twice."""
+        article_done(self.crawler, request.meta)
         chain = request.meta.get("redirect_urls", [])
         if canonical_url(request.url) in {canonical_url(url) for url in chain}:
             self.skip(

@@ -40,6 +40,8 @@ class NewsCrawlSpider(NewsSpider):
             source.sitemaps = [entry.located(sitemap_location) for entry in source.sitemaps]
         listed = [entry for source in self.sources for entry in source.entries()]
         self.fetchable(listed, f"-a sources={sources} lists no URL")
+        if any(source.start for source in self.sources):
+            self.input_total = "none"  # start pages lead to pages nobody listed
 
     def start_requests_from_args(self) -> Iterable[Request | None]:
         for source in self.sources:

@@ -19,6 +19,7 @@ from crawler.urllists import from_argument, from_file
 class SiteSpider(NewsSpider):
     name = "site"
     summary = "A site crawled from its home or section pages, its article-like pages kept"
+    input_total = "none"
 
     def __init__(
         self,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from scrapy import Request
 
+from crawler.runstats import INPUT_TOTAL
 from crawler.spiders.base import Arg, NewsSpider
 from crawler.urllists import from_argument, from_file
 
@@ -14,6 +15,7 @@ from crawler.urllists import from_argument, from_file
 class UrlsSpider(NewsSpider):
     name = "urls"
     summary = "The given article URLs"
+    input_total = "fixed"
 
     def __init__(
         self,
@@ -31,4 +33,7 @@ class UrlsSpider(NewsSpider):
         )
 
     def start_requests_from_args(self) -> Iterable[Request | None]:
-        return (self.article_request(entry.target) for entry in self.article_urls)
+        # The whole list counts at once: Scrapy draws start requests as it needs them.
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(INPUT_TOTAL, len(self.article_urls))
+        return (self.article_request(entry.target, listed=False) for entry in self.article_urls)

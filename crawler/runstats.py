@@ -1,0 +1,95 @@
+"""The run's figures, read from Scrapy's stats in one place for the manifest, the run's
+summary line and the progress lines, so that the three always say the same.
+
+Free of Scrapy: the figures are plain dictionaries, and the lines plain text.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any, Literal
+
+GROUPS = ("dropped", "skipped", "errors")
+
+# Article URLs the run's inputs listed (URL lists, feeds and sitemaps, counted as each is
+# read), and how many of those are done: fetched, failed, or skipped before fetching.
+INPUT_TOTAL = "newsfold/input/total"
+INPUT_DONE = "newsfold/input/done"
+
+# How much of its work a spider's input lists, for the progress line's percentage and
+# ETA: all of it from the start (a URL list), what its feeds and sitemaps listed so far
+# (the total grows as they are read), or none that can be known in advance (pages found
+# by following links).
+InputTotal = Literal["fixed", "growing", "none"]
+
+
+def by_reason(stats: dict[str, Any], group: str) -> dict[str, int]:
+    """`newsfold/GROUP/REASON` counts by reason, sorted by reason."""
+    prefix = f"newsfold/{group}/"
+    return {
+        name.removeprefix(prefix): count
+        for name, count in sorted(stats.items())
+        if name.startswith(prefix)
+    }
+
+
+def totals(stats: dict[str, Any]) -> dict[str, Any]:
+    """The run's figures from its stats, grouped as in the manifest's per-source counts."""
+    return {
+        "requests": stats.get("downloader/request_count", 0),
+        "responses": stats.get("downloader/response_count", 0),
+        "articles": stats.get("newsfold/articles", 0),
+        "copies": stats.get("newsfold/copies", 0),
+        **{group: by_reason(stats, group) for group in GROUPS},
+    }
+
+
+def summarise(stats: dict[str, Any]) -> str:
+    """ "12 articles, 4 copies; dropped: too_short 3; skipped: bad_feed 1; errors: dns 1"."""
+    figures = totals(stats)
+    parts = [f"{figures['articles']} articles, {figures['copies']} copies"]
+    for group in GROUPS:
+        if figures[group]:
+            parts.append(f"{group}: {_reasons(figures[group])}")
+    return "; ".join(parts)
+
+
+def progress_line(
+    stats: dict[str, Any],
+    pages_per_second: float,
+    queued: int | None,
+    input_total: InputTotal = "none",
+    done_per_second: float = 0.0,
+) -> str:
+    """ "296 pages (4.5/s), 120 articles, 37 copies, dropped 12 (listing 8, too_short 4),
+    skipped 0, 3 errors, 41 queued, 78% of 380 URLs, ETA 0:00:21".
+
+    The percentage is of the URLs the input listed (so far, when feeds and sitemaps are
+    still being read); the ETA is what is left at `done_per_second`, omitted at 0.
+    """
+    figures = totals(stats)
+    dropped = figures["dropped"]
+    parts = [
+        f"{figures['responses']} pages ({pages_per_second:.1f}/s)",
+        f"{figures['articles']} articles",
+        f"{figures['copies']} copies",
+        f"dropped {sum(dropped.values())}" + (f" ({_reasons(dropped)})" if dropped else ""),
+        f"skipped {sum(figures['skipped'].values())}",
+        f"{sum(figures['errors'].values())} errors",
+    ]
+    if queued is not None:
+        parts.append(f"{queued} queued")
+    total = stats.get(INPUT_TOTAL, 0)
+    if input_total != "none" and total:
+        done = min(stats.get(INPUT_DONE, 0), total)
+        so_far = " listed so far" if input_total == "growing" else ""
+        parts.append(f"{100 * done // total}% of {total} URLs{so_far}")
+        if done_per_second > 0 and done < total:
+            left = math.ceil((total - done) / done_per_second)  # never 0 while work is left
+            parts.append(f"ETA {timedelta(seconds=left)}")
+    return ", ".join(parts)
+
+
+def _reasons(counts: dict[str, int]) -> str:
+    return ", ".join(f"{reason} {count}" for reason, count in counts.items())
