@@ -25,6 +25,16 @@ from crawler.state import DEFAULT_STATE_URL, StateError, StateStore, open_state
 READS = ("STATE_URL", "REDIS_RETRY_FOR")
 
 
+def mistakes_logger() -> logging.Logger:
+    """Where these commands' mistakes go: stderr, since logging is off and stdout may
+    hold the records."""
+    logger = logging.getLogger(__name__)
+    if not logger.handlers:
+        logger.addHandler(logging.StreamHandler(sys.stderr))
+        logger.propagate = False
+    return logger
+
+
 class StateExportCommand(ScrapyCommand):
     """A command writing one JSON line per story of the state `STATE_URL` names."""
 
@@ -56,14 +66,8 @@ class StateExportCommand(ScrapyCommand):
         super().process_options(args, opts)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        # Logging is off (the records go to stdout): mistakes go to stderr, one line each.
-        logger = logging.getLogger(__name__)
-        logger.addHandler(logging.StreamHandler(sys.stderr))
-        logger.propagate = False
-        try:
-            store = self._open(opts, logger)
-        except (ConfigError, StateError) as error:
-            self.exitcode = report_start_failure(error, logger)
+        store = self.open_store(opts)
+        if store is None:
             return
         out = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout  # noqa: SIM115
         try:
@@ -74,9 +78,18 @@ class StateExportCommand(ScrapyCommand):
             if out is not sys.stdout:
                 out.close()
 
-    def _open(self, opts: argparse.Namespace, logger: logging.Logger) -> StateStore:
+    def open_store(self, opts: argparse.Namespace) -> StateStore | None:
+        """The state, or None when it cannot be read: one line on stderr, exit code 3.
+
+        Logging is off (the records go to stdout), so mistakes go to stderr themselves.
+        """
         assert self.settings is not None
-        check_given_settings(opts, self.known, logger)
-        check_settings(self.settings, {name: SETTING_KINDS[name] for name in READS})
-        url = self.settings.get("STATE_URL") or DEFAULT_STATE_URL
-        return open_state(url, self.settings, create=False)
+        logger = mistakes_logger()
+        try:
+            check_given_settings(opts, self.known, logger)
+            check_settings(self.settings, {name: SETTING_KINDS[name] for name in READS})
+            url = self.settings.get("STATE_URL") or DEFAULT_STATE_URL
+            return open_state(url, self.settings, create=False)
+        except (ConfigError, StateError) as error:
+            self.exitcode = report_start_failure(error, logger)
+            return None

@@ -307,6 +307,18 @@ def rss_feed(links: list[str], title: str = "Test Times") -> str:
     )
 
 
+# The sources file of `story_web`: its two sites, read through their feeds.
+STORY_WEB_SOURCES = """
+[[source]]
+name = "News"
+feeds = ["http://news.test/feed.xml"]
+
+[[source]]
+name = "Mirror"
+feeds = ["http://mirror.test/feed.xml"]
+"""
+
+
 def story_web(stories: int, copies: int = 0) -> dict[str, str | bytes]:
     """`stories` distinct articles on news.test, and `copies` of the first ones on
     mirror.test, each site with its own feed (`/feed.xml`)."""

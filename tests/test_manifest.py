@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import article_page, prose, rss_feed, story_web
-
-SOURCES = """
-[[source]]
-name = "News"
-feeds = ["http://news.test/feed.xml"]
-
-[[source]]
-name = "Mirror"
-feeds = ["http://mirror.test/feed.xml"]
-"""
+from tests.conftest import STORY_WEB_SOURCES, article_page, prose, rss_feed, story_web
 
 
 def test_the_manifest_counts_each_source_and_lists_the_files(make_web, crawl, tmp_path):
@@ -25,7 +15,7 @@ def test_the_manifest_counts_each_source_and_lists_the_files(make_web, crawl, tm
     )
     server = make_web(files)
     sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES)
+    sources.write_text(STORY_WEB_SOURCES)
     first = crawl("news", args={"sources": str(sources)}, proxy=server.address, output=None)
     assert first.returncode == 0, first.log
     output = tmp_path / "run" / "output"

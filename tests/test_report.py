@@ -21,18 +21,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import chromium_page
-from tests.conftest import article_page, crawl_command, prose, rss_feed, story_web
+from tests.conftest import (
+    STORY_WEB_SOURCES,
+    article_page,
+    crawl_command,
+    prose,
+    rss_feed,
+    story_web,
+)
 
 HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=1">'
-SOURCES = """
-[[source]]
-name = "News"
-feeds = ["http://news.test/feed.xml"]
-
-[[source]]
-name = "Mirror"
-feeds = ["http://mirror.test/feed.xml"]
-"""
 
 
 def write_report(workdir: Path, *options: str, state: str | None = None) -> Path:
@@ -78,7 +76,7 @@ def syndication_crawl(make_web, crawl, tmp_path):
     )
     server = make_web(files)
     sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES)
+    sources.write_text(STORY_WEB_SOURCES)
     result = crawl("news", args={"sources": str(sources)}, proxy=server.address, output=None)
     assert result.returncode == 0, result.log[-3000:]
     return result
@@ -146,7 +144,7 @@ def test_the_report_reads_a_redis_state_as_sqlite(make_web, crawl, redis_server,
     """The same crawl on each backend gives the same stories in the report."""
     server = make_web(story_web(3, copies=2))
     sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES)
+    sources.write_text(STORY_WEB_SOURCES)
     found = []
     for name, url in (
         ("sqlite", f"sqlite:///{tmp_path / 'state.sqlite'}"),

@@ -9,9 +9,7 @@ source's health over its runs with the drift flag, runs over time. Prints the fi
 from __future__ import annotations
 
 import argparse
-import logging
 import os
-import sys
 from pathlib import Path
 
 from crawler.commands.options import report_start_failure
@@ -19,8 +17,7 @@ from crawler.config import ConfigError
 from crawler.report_data import report_from_state
 from crawler.report_html import render
 from crawler.runs import describe
-from crawler.state import StateError
-from crawler.state_export import StateExportCommand
+from crawler.state_export import StateExportCommand, mistakes_logger
 
 DEFAULT_OUTPUT = "output/report.html"
 
@@ -51,13 +48,8 @@ class Command(StateExportCommand):
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        logger = logging.getLogger(__name__)
-        logger.addHandler(logging.StreamHandler(sys.stderr))
-        logger.propagate = False
-        try:
-            store = self._open(opts, logger)
-        except (ConfigError, StateError) as error:
-            self.exitcode = report_start_failure(error, logger)
+        store = self.open_store(opts)
+        if store is None:
             return
         try:
             page = render(report_from_state(store, opts.manifests))
@@ -71,7 +63,7 @@ class Command(StateExportCommand):
             os.replace(part, path)
         except OSError as error:
             self.exitcode = report_start_failure(
-                ConfigError(f"cannot write the report: {describe(error)}"), logger
+                ConfigError(f"cannot write the report: {describe(error)}"), mistakes_logger()
             )
             return
         print(path)
