@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,9 +20,92 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from bench.words import WORDS
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SITES = ROOT / "sample" / "sites"
 SCHEMAS = ROOT / "crawler" / "schemas"
+
+# Tests over 0.5 s that start no crawl, server, browser or subprocess (`make test-fast`
+# leaves them out), by node id prefix, as `--durations=0` measured them.
+SLOW = (
+    # 10.7 s: extraction in two worker processes and in the crawl's own
+    "tests/pipelines/test_extract.py::test_worker_processes_give_the_same_documents",
+    # 3.5 s and 2.7 s: sitemaps of 50,000 URLs
+    "tests/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_read_whole",
+    "tests/spiders/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_counted",
+    # 1.7 s: a real Retry-After wait of 1 s
+    "tests/middlewares/test_retry_after.py::test_middleware_waits_gives_up_or_retries",
+    # 0.9-1.5 s each: every prefix of a feed parsed
+    "tests/test_parse_feed.py::test_every_prefix_of_a_feed_gives_exactly_its_complete_entries",
+    # 0.9 s: a real engine with AutoThrottle
+    "tests/middlewares/test_robots_delay.py::test_crawl_delay_for_our_agent_is_capped",
+    # 0.7 s each
+    "tests/pipelines/test_embedded.py::test_a_shell_page_gets_its_story_from_its_scripts",
+    "tests/pipelines/test_collapse.py::test_the_stories_and_their_articles_do_not_depend_on",
+)
+# Fixtures that take over 0.5 s to build: a test using one (or given its name as a
+# parameter, for `request.getfixturevalue`) is slow.
+SLOW_FIXTURES = {
+    "real",  # 1.6 s: the syndication web built from the shared real pages
+}
+
+# CI sets these, so that a missing server binary fails the run instead of skipping tests.
+REQUIRE = {"redis": "NEWSFOLD_REQUIRE_REDIS", "browser": "NEWSFOLD_REQUIRE_CHROMIUM"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs (`tests.markers`), and the measured slow ones."""
+    from tests.markers import needs
+
+    for item in items:
+        for marker in sorted(needs(item)):
+            item.add_marker(marker)
+        callspec = getattr(item, "callspec", None)
+        params = [v for v in callspec.params.values() if isinstance(v, str)] if callspec else []
+        fixtures = getattr(item, "fixturenames", [])
+        if item.nodeid.startswith(SLOW) or SLOW_FIXTURES & {*fixtures, *params}:
+            item.add_marker("slow")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A browser test skips without chromium, before its crawl (fails in CI)."""
+    if item.get_closest_marker("browser") is not None:
+        from bench.browser import CHROMIUM
+
+        require_binary("browser", "chromium", shutil.which(CHROMIUM))
+
+
+_running: list[pytest.Item] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Any:
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def require_marker(marker: str, what: str) -> None:
+    """Fail a test that does `what` without its marker: the marking missed it."""
+    if _running and _running[-1].get_closest_marker(marker) is None:
+        pytest.fail(
+            f"{_running[-1].nodeid} {what} but is not marked `{marker}`: "
+            f"mark it by hand or teach tests/markers.py to find it",
+            pytrace=False,
+        )
+
+
+def require_binary(marker: str, binary: str, path: str | None) -> None:
+    """Skip a test whose server binary is missing, or fail it where CI asks for it."""
+    if path:
+        return
+    reason = f"{binary} is not installed (make {binary})"
+    if os.environ.get(REQUIRE[marker]) == "1":
+        pytest.fail(f"{reason}, and {REQUIRE[marker]}=1 requires it", pytrace=False)
+    pytest.skip(reason)
 
 
 def validate_records(records: list[dict[str, Any]]) -> None:
@@ -141,6 +225,7 @@ def crawl_command(
     state: str = "state.sqlite",
 ) -> tuple[list[str], dict[str, str]]:
     """The `scrapy crawl SPIDER` command line and environment for a run in `workdir`."""
+    require_marker("crawl", "starts a crawl")
     workdir.mkdir(parents=True, exist_ok=True)
     chosen = {
         **TEST_SETTINGS,
@@ -198,69 +283,6 @@ def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
         return run_crawl(spider, **kwargs)
 
     return run
-
-
-WORDS = (
-    "government",
-    "minister",
-    "council",
-    "river",
-    "harvest",
-    "market",
-    "village",
-    "court",
-    "budget",
-    "election",
-    "police",
-    "school",
-    "hospital",
-    "farmers",
-    "traders",
-    "drought",
-    "rainfall",
-    "port",
-    "border",
-    "talks",
-    "agreement",
-    "report",
-    "official",
-    "region",
-    "province",
-    "capital",
-    "investors",
-    "exports",
-    "prices",
-    "union",
-    "workers",
-    "strike",
-    "season",
-    "coast",
-    "airport",
-    "railway",
-    "bridge",
-    "factory",
-    "mining",
-    "gold",
-    "oil",
-    "power",
-    "grid",
-    "water",
-    "health",
-    "doctors",
-    "teachers",
-    "students",
-    "judges",
-    "lawyers",
-    "army",
-    "soldiers",
-    "refugees",
-    "camp",
-    "aid",
-    "donors",
-    "bank",
-    "loan",
-    "tax",
-)
 
 
 def prose(seed: int, paragraphs: int = 6, words: int = 45) -> list[str]:
@@ -326,12 +348,19 @@ def story_web(stories: int, copies: int = 0) -> dict[str, str | bytes]:
     return files
 
 
+def start_redis(folder: Path, appendonly: bool = False) -> Any:
+    """A `RedisServer`, or a skip (a failure in CI) without `redis-server`."""
+    from bench.redis_server import RedisServer
+
+    require_marker("redis", "starts redis-server")
+    require_binary("redis", "redis-server", shutil.which("redis-server"))
+    return RedisServer(folder, appendonly=appendonly)
+
+
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[Any]:
-    """A fresh `redis-server` on a free loopback port (see `tests.redis_server`)."""
-    from tests.redis_server import RedisServer
-
-    server = RedisServer(tmp_path / "redis")
+    """A fresh `redis-server` on a free loopback port (see `bench.redis_server`)."""
+    server = start_redis(tmp_path / "redis")
     yield server
     server.stop()
 
@@ -339,9 +368,7 @@ def redis_server(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def durable_redis(tmp_path: Path) -> Iterator[Any]:
     """A `redis-server` that keeps its keys across a restart (append-only file)."""
-    from tests.redis_server import RedisServer
-
-    server = RedisServer(tmp_path / "redis", appendonly=True)
+    server = start_redis(tmp_path / "redis", appendonly=True)
     yield server
     server.stop()
 
