@@ -26,46 +26,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SITES = ROOT / "sample" / "sites"
 SCHEMAS = ROOT / "crawler" / "schemas"
 
-# Tests over 0.5 s that start no crawl, server, browser or subprocess (`make test-fast`
-# leaves them out), by node id prefix, as `--durations=0` measured them.
-SLOW = (
-    # 10.7 s: extraction in two worker processes and in the crawl's own
-    "tests/pipelines/test_extract.py::test_worker_processes_give_the_same_documents",
-    # 3.5 s and 2.7 s: sitemaps of 50,000 URLs
-    "tests/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_read_whole",
-    "tests/spiders/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_counted",
-    # 1.7 s: a real Retry-After wait of 1 s
-    "tests/middlewares/test_retry_after.py::test_middleware_waits_gives_up_or_retries",
-    # 0.9-1.5 s each: every prefix of a feed parsed
-    "tests/test_parse_feed.py::test_every_prefix_of_a_feed_gives_exactly_its_complete_entries",
-    # 0.9 s: a real engine with AutoThrottle
-    "tests/middlewares/test_robots_delay.py::test_crawl_delay_for_our_agent_is_capped",
-    # 0.7 s each
-    "tests/pipelines/test_embedded.py::test_a_shell_page_gets_its_story_from_its_scripts",
-    "tests/pipelines/test_collapse.py::test_the_stories_and_their_articles_do_not_depend_on",
-)
-# Fixtures that take over 0.5 s to build: a test using one (or given its name as a
-# parameter, for `request.getfixturevalue`) is slow.
-SLOW_FIXTURES = {
-    "real",  # 1.6 s: the syndication web built from the shared real pages
-}
-
 # CI sets these, so that a missing server binary fails the run instead of skipping tests.
 REQUIRE = {"redis": "NEWSFOLD_REQUIRE_REDIS", "browser": "NEWSFOLD_REQUIRE_CHROMIUM"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by what it needs (`tests.markers`), and the measured slow ones."""
+    """Mark each test by what it needs (`tests.markers`)."""
     from tests.markers import needs
 
     for item in items:
         for marker in sorted(needs(item)):
             item.add_marker(marker)
-        callspec = getattr(item, "callspec", None)
-        params = [v for v in callspec.params.values() if isinstance(v, str)] if callspec else []
-        fixtures = getattr(item, "fixturenames", [])
-        if item.nodeid.startswith(SLOW) or SLOW_FIXTURES & {*fixtures, *params}:
-            item.add_marker("slow")
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -1,5 +1,5 @@
 """Which tests start a crawl, need redis-server, drive chromium or start a subprocess:
-found, not hand-marked.
+found, not hand-marked; and the tests measured slow.
 
 A test is marked when it, or a fixture it uses (at any depth), calls one of the ROOTS
 below, directly or through a helper of its own module: the calls are read from each
@@ -27,6 +27,30 @@ ROOTS: dict[str, frozenset[str]] = {
     "browser": frozenset({"chromium_page"}),
     # A subprocess is a Python that imports Scrapy (the CLI, `scrapy report`): 1-3 s each.
     "slow": frozenset({"subprocess"}),
+}
+
+# Tests over 0.5 s that start no crawl, server, browser or subprocess (`make test-fast`
+# leaves them out), by node id prefix, as `--durations=0` measured them.
+SLOW = (
+    # 10.7 s: extraction in two worker processes and in the crawl's own
+    "tests/pipelines/test_extract.py::test_worker_processes_give_the_same_documents",
+    # 3.5 s and 2.7 s: sitemaps of 50,000 URLs
+    "tests/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_read_whole",
+    "tests/spiders/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_counted",
+    # 1.7 s: a real Retry-After wait of 1 s
+    "tests/middlewares/test_retry_after.py::test_middleware_waits_gives_up_or_retries",
+    # 0.9-1.5 s each: every prefix of a feed parsed
+    "tests/test_parse_feed.py::test_every_prefix_of_a_feed_gives_exactly_its_complete_entries",
+    # 0.9 s: a real engine with AutoThrottle
+    "tests/middlewares/test_robots_delay.py::test_crawl_delay_for_our_agent_is_capped",
+    # 0.7 s each
+    "tests/pipelines/test_embedded.py::test_a_shell_page_gets_its_story_from_its_scripts",
+    "tests/pipelines/test_collapse.py::test_the_stories_and_their_articles_do_not_depend_on",
+)
+# Fixtures that take over 0.5 s to build: a test using one (or given its name as a
+# parameter, for `request.getfixturevalue`) is slow.
+SLOW_FIXTURES = {
+    "real",  # 1.6 s: the syndication web built from the shared real pages
 }
 
 
@@ -71,20 +95,24 @@ def _function_needs(function: Any) -> set[str]:
 
 
 def needs(item: pytest.Item) -> set[str]:
-    """The markers an item needs: by its own body, its fixtures' bodies and names, and a
-    `redis` parameter of a backend fixture (`state_url`)."""
+    """The markers an item needs: by its own body, its fixtures' bodies and names, a
+    `redis` parameter of a backend fixture (`state_url`), and the measured slow lists."""
     found: set[str] = set()
     function = getattr(item, "function", None)
     if function is not None:
         found |= _function_needs(function)
     info = getattr(item, "_fixtureinfo", None)
-    for name in getattr(item, "fixturenames", ()):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    for name in fixtures:
         for marker, roots in ROOTS.items():
             if name in roots:
                 found.add(marker)
         for fixturedef in info.name2fixturedefs.get(name, ()) if info else ():
             found |= _function_needs(fixturedef.func)
     callspec = getattr(item, "callspec", None)
-    if callspec is not None and any(value == "redis" for value in callspec.params.values()):
+    params = {v for v in callspec.params.values() if isinstance(v, str)} if callspec else set()
+    if "redis" in params:
         found.add("redis")
+    if item.nodeid.startswith(SLOW) or SLOW_FIXTURES & (fixtures | params):
+        found.add("slow")
     return found

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_binary
+from tests.conftest import require_binary, require_marker
 from tests.markers import _module_needs
 
 
@@ -34,3 +34,10 @@ def test_a_missing_binary_skips_and_fails_where_required(monkeypatch) -> None:
     monkeypatch.setenv("NEWSFOLD_REQUIRE_REDIS", "1")
     with pytest.raises(pytest.fail.Exception, match="NEWSFOLD_REQUIRE_REDIS=1 requires it"):
         require_binary("redis", "redis-server", None)
+
+
+def test_a_server_started_by_an_unmarked_test_fails_it(request: pytest.FixtureRequest) -> None:
+    """This test is not marked `redis`: starting a server for it fails it."""
+    assert request.node.get_closest_marker("redis") is None
+    with pytest.raises(pytest.fail.Exception, match="starts redis-server but is not marked"):
+        require_marker("redis", "starts redis-server")
