@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from bench.sites import serve
 from bench.words import WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,13 +95,7 @@ class SitesServer:
     """`sample/serve.py` over a folder of sites, in a subprocess."""
 
     def __init__(self, root: Path):
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "sample" / "serve.py"), "--root", str(root)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.address = self.process.stdout.readline().strip()
+        self.process, self.address = serve(root)
         assert self.address.startswith("http://127.0.0.1:"), self.address
 
     def url(self, host: str, path: str = "/") -> str:
