@@ -48,7 +48,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         require_binary("browser", "chromium", shutil.which(CHROMIUM))
 
 
-_running: list[pytest.Item] = []
+_running: list[pytest.Item] = []  # the test being run, for `require_marker`
 
 
 @pytest.hookimpl(wrapper=True)
