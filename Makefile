@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test lint check clean bench bench-extract bench-dedup bench-scale bench-throughput bench-report redis-server chromium
+.PHONY: install demo test test-fast lint check clean bench bench-extract bench-dedup bench-scale bench-throughput bench-report redis-server chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ demo: install
 
 test: install redis-server chromium
 	$(PY) -m pytest
+
+# The tests that start no crawl and need no redis-server or chromium: under a minute.
+test-fast: install
+	$(PY) -m pytest -m "not crawl and not redis and not slow and not browser"
 
 # The Redis tests start their own redis-server (Debian's package) on a free loopback port.
 redis-server:

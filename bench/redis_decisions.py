@@ -1,6 +1,6 @@
 """Collapse decisions per second on Redis, and Redis memory per indexed article.
 
-Starts its own `redis-server` on a free loopback port (`tests.redis_server`), makes
+Starts its own `redis-server` on a free loopback port (`bench.redis_server`), makes
 `--articles` synthetic articles of realistic length (Zipf-distributed pseudo-words, so
 they compress about as well as prose; one in ten a lightly edited copy of an earlier one),
 fingerprints them, then times, given the signatures:
@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
+from bench.redis_server import RedisServer
 from crawler.addon import DEFAULTS
 from crawler.state import StateStore, open_state
 from pipelines.collapse import Collapser
 from pipelines.fingerprint import SCHEME, Fingerprint, Fingerprinter
-from tests.redis_server import RedisServer
 
 VOCABULARY = 20_000
 COPY_EVERY = 10

@@ -3,7 +3,7 @@
 Builds a real SQLite state of 10,000 stories of varied sizes (most on one site, a few
 republished dozens of times, as news is) through the state's own claim and settle calls,
 and 30 runs' manifests of 40 sources, then writes the report as `scrapy report` does and
-loads it in Debian's chromium (`tests.browser`): the file's size, the time to gather and
+loads it in Debian's chromium (`bench.browser`): the file's size, the time to gather and
 render it, and the page's time from navigation start to its load event and to its story
 list drawn, and one search over every story. Target: drawn in under 2 s.
 
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.browser import chromium_page
+from bench.words import WORDS
 from crawler.report_data import report_from_state
 from crawler.report_html import render
 from crawler.state import Evidence, PageEntry, Settlement, SQLiteState
-from tests.browser import chromium_page
-from tests.conftest import WORDS
 
 SITES = [
     f"{name}.test"

@@ -30,9 +30,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench.redis_server import RedisServer
 from bench.sites import serve
 from bench.syndication_web import SITES, build_web
-from tests.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = {

@@ -37,6 +37,7 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import redis
@@ -45,9 +46,13 @@ from scrapy.settings import BaseSettings
 WORKER_TTL = 10.0  # seconds a worker stays alive in Redis without a heartbeat
 KEEP = 3600.0  # seconds a generation's keys outlive its last heartbeat (killed workers)
 
+# Now in ms: the last ARGV when the worker was given a clock, else Redis server time.
 _NOW = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(ARGV[#ARGV])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 """
 
 _LIVE = """
@@ -67,6 +72,7 @@ local function workers(key, now, skip)
 end
 """
 
+# The scripts that read the time take `now` as a last ARGV, '' for Redis server time.
 # KEYS: generation. ARGV: prefix, new generation, worker, ttl ms, keep ms.
 JOIN = (
     _NOW
@@ -185,7 +191,11 @@ def new_id() -> str:
 
 
 class Frontier:
-    """One worker's view of a shared frontier: its generation, keys and heartbeat."""
+    """One worker's view of a shared frontier: its generation, keys and heartbeat.
+
+    `clock` (seconds) replaces Redis server time in the deadlines, for tests that let a
+    heartbeat lapse without waiting for it; workers that share a frontier must share it.
+    """
 
     def __init__(
         self,
@@ -193,8 +203,10 @@ class Frontier:
         name: str,
         worker: str | None = None,
         ttl: float = WORKER_TTL,
+        clock: Callable[[], float] | None = None,
     ):
         self.server = server
+        self.clock = clock
         self.prefix = f"newsfold:frontier:{name}:"
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
         self.generation: str | None = None
@@ -207,6 +219,10 @@ class Frontier:
         self._push = server.register_script(PUSH)
         self._status = server.register_script(STATUS)
         self._leave = server.register_script(LEAVE)
+
+    def _now(self) -> str:
+        """The last ARGV of a script that reads the time ('': Redis server time)."""
+        return "" if self.clock is None else str(int(self.clock() * 1000))
 
     def key(self, part: str) -> str:
         """A key of this worker's generation: `requests`, `dupefilter` or `workers`."""
@@ -225,7 +241,7 @@ class Frontier:
         """Join the generation in progress, or start a new one; the worker is busy."""
         gen = self._join(
             keys=[self.generation_key],
-            args=[self.prefix, new_id(), self.worker, self._ttl, self._keep],
+            args=[self.prefix, new_id(), self.worker, self._ttl, self._keep, self._now()],
         )
         self.generation = gen.decode() if isinstance(gen, bytes) else str(gen)
         self.busy = True
@@ -245,6 +261,7 @@ class Frontier:
                 "busy" if self.busy else "idle",
                 self._ttl,
                 self._keep,
+                self._now(),
             ],
         )
 
@@ -261,7 +278,8 @@ class Frontier:
     def pop(self) -> bytes | None:
         """The next request (serialized), taken and marked held by this worker at once."""
         keys = [self.key("requests"), self.key("workers"), self.key("held")]
-        data = self._pop(keys=keys, args=[self.worker, self._ttl, secrets.token_hex(8)])
+        args = [self.worker, self._ttl, secrets.token_hex(8), self._now()]
+        data = self._pop(keys=keys, args=args)
         if data:
             self.busy = True
             return bytes(data)
@@ -269,7 +287,7 @@ class Frontier:
 
     def status(self) -> Status:
         queued, others, busy = self._status(
-            keys=[self.key("requests"), self.key("workers")], args=[self.worker]
+            keys=[self.key("requests"), self.key("workers")], args=[self.worker, self._now()]
         )
         return Status(int(queued), int(others), int(busy))
 
@@ -277,7 +295,8 @@ class Frontier:
         """Leave the generation; the last worker out deletes its keys (True)."""
         if self.generation is None:
             return False
-        return bool(self._leave(keys=self._keys(), args=[self.generation, self.worker]))
+        args = [self.generation, self.worker, self._now()]
+        return bool(self._leave(keys=self._keys(), args=args))
 
     def add_found(self, count: int) -> int:
         """Add this worker's newly found article requests; the run's total so far."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,9 +20,64 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from bench.sites import serve
+from bench.words import WORDS
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_SITES = ROOT / "sample" / "sites"
 SCHEMAS = ROOT / "crawler" / "schemas"
+
+# CI sets these, so that a missing server binary fails the run instead of skipping tests.
+REQUIRE = {"redis": "NEWSFOLD_REQUIRE_REDIS", "browser": "NEWSFOLD_REQUIRE_CHROMIUM"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs (`tests.markers`)."""
+    from tests.markers import needs
+
+    for item in items:
+        for marker in sorted(needs(item)):
+            item.add_marker(marker)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A browser test skips without chromium, before its crawl (fails in CI)."""
+    if item.get_closest_marker("browser") is not None:
+        from bench.browser import CHROMIUM
+
+        require_binary("browser", "chromium", shutil.which(CHROMIUM))
+
+
+_running: list[pytest.Item] = []  # the test being run, for `require_marker`
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Any:
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def require_marker(marker: str, what: str) -> None:
+    """Fail a test that does `what` without its marker: the marking missed it."""
+    if _running and _running[-1].get_closest_marker(marker) is None:
+        pytest.fail(
+            f"{_running[-1].nodeid} {what} but is not marked `{marker}`: "
+            f"mark it by hand or teach tests/markers.py to find it",
+            pytrace=False,
+        )
+
+
+def require_binary(marker: str, binary: str, path: str | None) -> None:
+    """Skip a test whose server binary is missing, or fail it where CI asks for it."""
+    if path:
+        return
+    reason = f"{binary} is not installed (make {binary})"
+    if os.environ.get(REQUIRE[marker]) == "1":
+        pytest.fail(f"{reason}, and {REQUIRE[marker]}=1 requires it", pytrace=False)
+    pytest.skip(reason)
 
 
 def validate_records(records: list[dict[str, Any]]) -> None:
@@ -39,13 +95,7 @@ class SitesServer:
     """`sample/serve.py` over a folder of sites, in a subprocess."""
 
     def __init__(self, root: Path):
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "sample" / "serve.py"), "--root", str(root)],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.address = self.process.stdout.readline().strip()
+        self.process, self.address = serve(root)
         assert self.address.startswith("http://127.0.0.1:"), self.address
 
     def url(self, host: str, path: str = "/") -> str:
@@ -141,6 +191,7 @@ def crawl_command(
     state: str = "state.sqlite",
 ) -> tuple[list[str], dict[str, str]]:
     """The `scrapy crawl SPIDER` command line and environment for a run in `workdir`."""
+    require_marker("crawl", "starts a crawl")
     workdir.mkdir(parents=True, exist_ok=True)
     chosen = {
         **TEST_SETTINGS,
@@ -198,69 +249,6 @@ def crawl(tmp_path: Path) -> Callable[..., CrawlResult]:
         return run_crawl(spider, **kwargs)
 
     return run
-
-
-WORDS = (
-    "government",
-    "minister",
-    "council",
-    "river",
-    "harvest",
-    "market",
-    "village",
-    "court",
-    "budget",
-    "election",
-    "police",
-    "school",
-    "hospital",
-    "farmers",
-    "traders",
-    "drought",
-    "rainfall",
-    "port",
-    "border",
-    "talks",
-    "agreement",
-    "report",
-    "official",
-    "region",
-    "province",
-    "capital",
-    "investors",
-    "exports",
-    "prices",
-    "union",
-    "workers",
-    "strike",
-    "season",
-    "coast",
-    "airport",
-    "railway",
-    "bridge",
-    "factory",
-    "mining",
-    "gold",
-    "oil",
-    "power",
-    "grid",
-    "water",
-    "health",
-    "doctors",
-    "teachers",
-    "students",
-    "judges",
-    "lawyers",
-    "army",
-    "soldiers",
-    "refugees",
-    "camp",
-    "aid",
-    "donors",
-    "bank",
-    "loan",
-    "tax",
-)
 
 
 def prose(seed: int, paragraphs: int = 6, words: int = 45) -> list[str]:
@@ -338,12 +326,19 @@ def story_web(stories: int, copies: int = 0) -> dict[str, str | bytes]:
     return files
 
 
+def start_redis(folder: Path, appendonly: bool = False) -> Any:
+    """A `RedisServer`, or a skip (a failure in CI) without `redis-server`."""
+    from bench.redis_server import RedisServer
+
+    require_marker("redis", "starts redis-server")
+    require_binary("redis", "redis-server", shutil.which("redis-server"))
+    return RedisServer(folder, appendonly=appendonly)
+
+
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[Any]:
-    """A fresh `redis-server` on a free loopback port (see `tests.redis_server`)."""
-    from tests.redis_server import RedisServer
-
-    server = RedisServer(tmp_path / "redis")
+    """A fresh `redis-server` on a free loopback port (see `bench.redis_server`)."""
+    server = start_redis(tmp_path / "redis")
     yield server
     server.stop()
 
@@ -351,9 +346,7 @@ def redis_server(tmp_path: Path) -> Iterator[Any]:
 @pytest.fixture
 def durable_redis(tmp_path: Path) -> Iterator[Any]:
     """A `redis-server` that keeps its keys across a restart (append-only file)."""
-    from tests.redis_server import RedisServer
-
-    server = RedisServer(tmp_path / "redis", appendonly=True)
+    server = start_redis(tmp_path / "redis", appendonly=True)
     yield server
     server.stop()
 

@@ -56,6 +56,7 @@ def flat(text: str) -> str:
     return " ".join(re.sub(r"(?<=\w-)\n\s+(?=\w)", "", text).split())
 
 
+@pytest.mark.crawl  # `make demo`, or `newsfold crawl`, in a subprocess
 def test_a_crawl_from_another_folder_writes_its_output_and_state_there(make_web, elsewhere):
     server = make_web(story_web(3))
     (elsewhere / "sources.toml").write_text(

@@ -169,6 +169,7 @@ def test_records_match_the_schema(demo):
     validate_records(demo.records)
 
 
+@pytest.mark.crawl  # `make demo`, or `newsfold crawl`, in a subprocess
 def test_make_demo_script_prints_the_folded_story(tmp_path):
     done = subprocess.run(
         [sys.executable, str(ROOT / "sample" / "demo.py")],

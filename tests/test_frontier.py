@@ -20,6 +20,19 @@ def frontier(redis_server, name: str = "news", **kwargs) -> Frontier:
     return Frontier(redis_client(redis_server.url), name, **kwargs)
 
 
+class FakeClock:
+    """Seconds that pass only when a test says so (`advance`)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 def test_workers_started_together_share_a_generation(redis_server):
     first, second = frontier(redis_server, worker="a"), frontier(redis_server, worker="b")
     assert first.join() == second.join()
@@ -63,20 +76,28 @@ def test_a_popped_request_is_held_until_its_worker_is_idle(redis_server):
 
 
 def test_a_run_whose_workers_all_died_is_not_joined(redis_server):
-    dead = frontier(redis_server, worker="dead", ttl=0.3)
+    clock = FakeClock()
+    dead = frontier(redis_server, worker="dead", ttl=3, clock=clock)
     old = dead.join()
     dead.server.zadd(dead.key("requests"), {b"left by the dead": 0})
-    time.sleep(0.5)
-    assert frontier(redis_server, worker="next").join() != old
+    watcher = frontier(redis_server, worker="watcher", clock=clock)
+    watcher.generation = old  # looks on without joining
+    clock.advance(2.9)
+    assert watcher.status().others == 1, "the dead worker's heartbeat has not lapsed yet"
+    clock.advance(0.2)
+    assert frontier(redis_server, worker="next", clock=clock).join() != old
 
 
 def test_a_worker_that_stops_beating_no_longer_counts(redis_server):
-    dead = frontier(redis_server, worker="dead", ttl=0.3)
-    alive = frontier(redis_server, worker="alive")
+    clock = FakeClock()
+    dead = frontier(redis_server, worker="dead", ttl=3, clock=clock)
+    alive = frontier(redis_server, worker="alive", clock=clock)
     dead.join()  # busy, then killed: never beats again
     alive.join()
     assert alive.status().busy == 1
-    time.sleep(0.5)
+    clock.advance(2.9)
+    assert alive.status().busy == 1
+    clock.advance(0.2)
     status = alive.status()
     assert (status.others, status.busy, status.empty) == (0, 0, True)
 

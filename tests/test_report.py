@@ -1,7 +1,7 @@
 """`scrapy report`: a crawl's state and manifests as one HTML file, checked in Chromium.
 
 A loopback web is crawled with the real spider, the report written with the real
-command, and the page loaded in headless Chromium (`tests.browser`): the charts drew,
+command, and the page loaded in headless Chromium (`bench.browser`): the charts drew,
 a hostile headline shows as text and runs nothing, search filters the stories. Then a
 source whose pages turn into block pages after three good runs is flagged: as a WARNING
 in the run's log, under `warnings` in its manifest, and in the report.
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import chromium_page
+from bench.browser import chromium_page
 from tests.conftest import (
     STORY_WEB_SOURCES,
     article_page,

@@ -1,4 +1,4 @@
-"""A real `redis-server` on a free loopback port, for the tests that need one.
+"""A real `redis-server` on a free loopback port, for the tests and benchmarks needing one.
 
 `.ci/run` (and `make test`) install Debian's redis-server; each server here runs in its
 own temporary folder with persistence off (or, with `appendonly=True`, an append-only

@@ -41,7 +41,7 @@ def chromium_page(width: int = 1200, height: int = 900) -> Iterator[Any]:
 
 def screenshot(page_path: str, png: str, open_first: bool = True) -> None:
     """A PNG of a page (the report: its first story opened), as docs/report.png is made:
-    `python -m tests.browser output/demo/report.html docs/report.png`."""
+    `python -m bench.browser output/demo/report.html docs/report.png`."""
     from pathlib import Path
 
     with chromium_page(1100, 900) as page:
