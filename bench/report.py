@@ -24,7 +24,9 @@ import numpy as np
 
 from crawler.report_data import report_from_state
 from crawler.report_html import render
-from crawler.state import Evidence, PageEntry, Settlement, SQLiteState
+from crawler.state import SQLiteState
+from crawler.state.records import PageEntry
+from crawler.state.stories import Evidence, Settlement
 from tests.browser import chromium_page
 from tests.conftest import WORDS
 

@@ -11,17 +11,9 @@ from redis.client import Pipeline
 from crawler import redisconn
 from crawler.items import Placement
 from crawler.redisconn import Outage
-from crawler.state import (
-    Evidence,
-    Member,
-    PageEntry,
-    Settlement,
-    SQLiteState,
-    StateError,
-    StateLocked,
-    StateMissing,
-    open_state,
-)
+from crawler.state import SQLiteState, StateError, StateLocked, StateMissing, open_state
+from crawler.state.records import PageEntry
+from crawler.state.stories import Evidence, Member, Settlement
 
 
 def test_open_state_urls(tmp_path, monkeypatch):
