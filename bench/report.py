@@ -26,7 +26,9 @@ from bench.browser import chromium_page
 from bench.words import WORDS
 from crawler.report_data import report_from_state
 from crawler.report_html import render
-from crawler.state import Evidence, PageEntry, Settlement, SQLiteState
+from crawler.state import SQLiteState
+from crawler.state.records import PageEntry
+from crawler.state.stories import Evidence, Settlement
 
 SITES = [
     f"{name}.test"

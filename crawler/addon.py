@@ -185,7 +185,7 @@ class Newsfold:
         # the crawl one worker of many (crawler.scheduler), on scrapy-redis's scheduler.
         # Built before the manifest, which begins the run in the state: a frontier that
         # cannot be reached at start fails the start before a run is registered.
-        settings["EXTENSIONS"].update({"crawler.extensions.outage.RedisOutage": -1})
+        settings["EXTENSIONS"].update({"crawler.extensions.outage.ServerOutage": -1})
         if frontier_url(settings) is not None:
             settings.set("SCHEDULER", "crawler.scheduler.FrontierScheduler", priority="addon")
             settings.set("SCHEDULER_PERSIST", True, priority="addon")

@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from crawler.items import Placement, build_record
-from crawler.state import StateStore
+from crawler.state.records import Records
 
 MEMBER_KEYS = (
     "id",
@@ -49,12 +49,12 @@ def story_records(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         }
 
 
-def story_clusters(store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
+def story_clusters(store: Records, min_size: int) -> Iterator[dict[str, Any]]:
     """`scrapy clusters`: one record per story of at least `min_size` pages."""
     return story_records(store.cluster_rows(min_size))
 
 
-def story_articles(store: StateStore, min_size: int) -> Iterator[dict[str, Any]]:
+def story_articles(store: Records, min_size: int) -> Iterator[dict[str, Any]]:
     """Each story's article record, as the records of a crawl fold to it (the highest
     revision of each id)."""
     for row in store.cluster_rows(min_size):

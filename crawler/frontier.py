@@ -43,6 +43,9 @@ from dataclasses import dataclass
 import redis
 from scrapy.settings import BaseSettings
 
+from crawler.config import ConfigError
+from crawler.redisconn import RedisReach, redacted
+
 WORKER_TTL = 10.0  # seconds a worker stays alive in Redis without a heartbeat
 KEEP = 3600.0  # seconds a generation's keys outlive its last heartbeat (killed workers)
 
@@ -183,6 +186,24 @@ def frontier_url(settings: BaseSettings) -> str | None:
         raise ValueError(f"FRONTIER_URL={url!r}: use redis://HOST:PORT/DB, or local")
     url = url or (settings.get("STATE_URL") or "").strip()
     return url if url.startswith(schemes) else None
+
+
+def frontier_reach(settings: BaseSettings) -> RedisReach | None:
+    """The shared frontier's Redis, asked at start (`crawler.extensions.outage`), so that
+    one that stays away fails the start before a run is registered; None without one."""
+    url = frontier_url(settings)
+    if url is None:
+        return None
+
+    def refused(client: redis.Redis, error: redis.RedisError) -> ConfigError:
+        return ConfigError(
+            f"the frontier's Redis at {redacted(url)} is unreachable "
+            f"(waited REDIS_RETRY_FOR={reach.outage.retry_for:g} s: {error}); "
+            "check FRONTIER_URL or STATE_URL"
+        )
+
+    reach = RedisReach(url, settings, refused)
+    return reach
 
 
 def new_id() -> str:

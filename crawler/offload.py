@@ -17,7 +17,7 @@ from weakref import WeakKeyDictionary
 
 from scrapy import signals
 
-from crawler.state import state_for
+from crawler.state.per_crawler import state_for
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

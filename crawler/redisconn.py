@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import redis
@@ -27,7 +27,9 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
-from scrapy.settings import BaseSettings
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,9 @@ def redacted(url: str) -> str:
 
 class Outage:
     """When Redis stopped answering, shared by every client of a process."""
+
+    server = "Redis"
+    setting = "REDIS_RETRY_FOR"  # how long to wait, in seconds
 
     def __init__(self, retry_for: float = DEFAULT_RETRY_FOR):
         self.retry_for = retry_for
@@ -199,3 +204,35 @@ def is_unreachable(error: BaseException | None) -> bool:
             return True
         error = error.__cause__ or error.__context__
     return False
+
+
+class RedisReach:
+    """A Redis server the crawl needs (`crawler.state.base.Reach`): asked at start, and
+    given up on with every client of the process (`crawler.extensions.outage`)."""
+
+    def __init__(
+        self,
+        url: str,
+        settings: BaseSettings | None,
+        refused: Callable[[redis.Redis, redis.RedisError], Exception],
+    ):
+        """`refused(client, error)`: the error to raise when the server does not answer."""
+        self.url = url
+        self.settings = settings
+        self.refused = refused
+        retry_for = (
+            settings.getfloat("REDIS_RETRY_FOR", DEFAULT_RETRY_FOR)
+            if settings is not None
+            else None
+        )
+        self.outage = process_outage(retry_for)
+
+    def probe(self) -> None:
+        """PING, retried for `REDIS_RETRY_FOR` like any command."""
+        client = redis_client(self.url, self.settings)
+        try:
+            client.ping()
+        except redis.RedisError as error:
+            raise self.refused(client, error) from error
+        finally:
+            client.close()

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from crawler.items import latest_revisions
-from crawler.state import StateLocked, StateStore, state_for
+from crawler.state.base import StateLocked
+from crawler.state.per_crawler import state_for
+from crawler.state.runs import RunLog
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -45,7 +47,7 @@ class Run:
 
     id: str
     started: datetime
-    store: StateStore
+    store: RunLog
     files: list[dict[str, Any]] = field(default_factory=list)  # {"path"}
     repaired: list[dict[str, Any]] = field(default_factory=list)
     pruned: int = 0  # earlier runs whose files and manifest KEEP_RUNS removed
@@ -168,7 +170,7 @@ def complete_lines(path: Path) -> tuple[list[dict[str, Any]], int]:
     return records, end
 
 
-def repair(store: StateStore, run: dict[str, Any], status: str = "killed") -> dict[str, Any]:
+def repair(store: RunLog, run: dict[str, Any], status: str = "killed") -> dict[str, Any]:
     """Make a killed run's output whole and give back the records it never wrote."""
     found: list[dict[str, Any]] = []
     files = []
@@ -203,7 +205,7 @@ def repair(store: StateStore, run: dict[str, Any], status: str = "killed") -> di
     return report
 
 
-def begin(store: StateStore, spider: str, wait: float, keep: int = 0) -> Run:
+def begin(store: RunLog, spider: str, wait: float, keep: int = 0) -> Run:
     """Take the state, repair killed runs, prune old ones, and register this one."""
     exclusive = store.lock(wait)
     running = store.runs(status="running")
@@ -228,7 +230,7 @@ def begin(store: StateStore, spider: str, wait: float, keep: int = 0) -> Run:
         taken.add(name)  # another worker took this name a moment ago
 
 
-def prune(store: StateStore, keep: int) -> int:
+def prune(store: RunLog, keep: int) -> int:
     """Delete the files and manifests of this machine's ended runs but the `keep` newest.
 
     Only a run's own files go (those named for it, as the default output is); a file that

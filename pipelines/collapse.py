@@ -45,15 +45,9 @@ from crawler.best_page import Profile, choose, profile_of, union
 from crawler.items import Match, Page, page_fields
 from crawler.offload import StateThreads, state_threads_for
 from crawler.runs import run_for
-from crawler.state import (
-    Evidence,
-    Member,
-    PageEntry,
-    Settlement,
-    Snapshot,
-    StateStore,
-    state_for,
-)
+from crawler.state.per_crawler import state_for
+from crawler.state.records import PageEntry
+from crawler.state.stories import Evidence, Member, Settlement, Snapshot, StoryIndex
 from pipelines.fingerprint import Fingerprint, Fingerprinter, overlap
 
 if TYPE_CHECKING:
@@ -88,7 +82,7 @@ class Collapser:
 
     def __init__(
         self,
-        store: StateStore,
+        store: StoryIndex,
         fingerprinter: Fingerprinter,
         similarity: float,
         containment: float,

@@ -30,7 +30,9 @@ from crawler.ages import age_setting
 from crawler.items import Article, Copy, Page, build_record, page_fields
 from crawler.offload import StateThreads, state_threads_for
 from crawler.runs import run_for
-from crawler.state import Emission, PageEntry, StateStore, state_for
+from crawler.state import StateStore
+from crawler.state.per_crawler import state_for
+from crawler.state.records import Emission, PageEntry
 
 if TYPE_CHECKING:
     from typing import Self

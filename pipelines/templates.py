@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from crawler.state import StateStore, state_for
+from crawler.state.per_crawler import state_for
+from crawler.state.templates import TemplateBlocks
 from pipelines.normalise import fold
 from pipelines.titles import SEPARATORS
 
@@ -43,7 +44,7 @@ def block_key(text: str) -> int:
 class SiteTemplates:
     """Learns and removes each site's repeated blocks."""
 
-    def __init__(self, store: StateStore, min_pages: int, max_chars: int):
+    def __init__(self, store: TemplateBlocks, min_pages: int, max_chars: int):
         self.store = store
         self.min_pages = min_pages
         self.max_chars = max_chars

@@ -351,12 +351,19 @@ def durable_redis(tmp_path: Path) -> Iterator[Any]:
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+# The backend contract: every test taking `state_url` or `store` runs once per entry, a
+# fresh state's `STATE_URL` made from the test's request and folder (a backend's server
+# is a fixture of its own). A new backend is one entry here.
+STATE_BACKENDS: dict[str, Callable[[pytest.FixtureRequest, Path], str]] = {
+    "sqlite": lambda request, folder: f"sqlite:///{folder}/state.sqlite",
+    "redis": lambda request, folder: str(request.getfixturevalue("redis_server").url),
+}
+
+
+@pytest.fixture(params=list(STATE_BACKENDS))
 def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh state of each backend, by its `STATE_URL` (reopen it with `open_state`)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path}/state.sqlite"
-    return str(request.getfixturevalue("redis_server").url)
+    return STATE_BACKENDS[request.param](request, tmp_path)
 
 
 @pytest.fixture

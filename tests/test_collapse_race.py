@@ -52,10 +52,12 @@ def collapser(store: StateStore, owner: str = "") -> Collapser:
     return Collapser(store, Fingerprinter(128, 0.4, 0.5), 0.7, 0.85, 40, owner=owner)
 
 
-def decide_and_write(deciding: Collapser, doc: str, text: str, published: str) -> list[Any]:
-    """Decide a page, then write the records the decision changed, as the store does:
-    (page, kind, article, revision) of each record committed."""
-    store = deciding.store
+def decide_and_write(
+    deciding: Collapser, store: StateStore, doc: str, text: str, published: str
+) -> list[Any]:
+    """Decide a page, then write the records the decision changed in `store` (the
+    collapser's), as the store pipeline does: (page, kind, article, revision) of each
+    record committed."""
     page = {**fields(doc, published), "text": text}
     decision = deciding.decide_fingerprint(doc, deciding.fingerprinter.fingerprint(text), page)
     written = []
@@ -73,7 +75,7 @@ def decide_all(url: str, pages: list[tuple[str, str, str]], barrier: Any, out: A
     store = open_state(url)
     deciding = collapser(store, owner=f"worker-{len(pages)}")
     barrier.wait()
-    written = [record for page in pages for record in decide_and_write(deciding, *page)]
+    written = [record for page in pages for record in decide_and_write(deciding, store, *page)]
     store.close()
     out.put(written)
 
@@ -107,7 +109,7 @@ def test_concurrent_copies_fold_as_one_process_would(redis_server):
     alone = collapser(sequential)
     for story in stories:
         for page in story:
-            decide_and_write(alone, *page)
+            decide_and_write(alone, sequential, *page)
     expected = clusters(sequential, docs)
     articles = {sequential.kept(sequential.clusters_of([d])[d]) for d in docs}
     sequential.close()
@@ -157,7 +159,7 @@ def test_threads_of_one_process_fold_as_one_thread_would(redis_server):
 
     def decide(share: list[tuple[str, str, str]]) -> list[Any]:
         barrier.wait()
-        return [record for page in share for record in decide_and_write(deciding, *page)]
+        return [record for page in share for record in decide_and_write(deciding, store, *page)]
 
     with ThreadPoolExecutor(4) as pool:
         written = [r for found in pool.map(decide, [pages[n::4] for n in range(4)]) for r in found]

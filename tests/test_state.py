@@ -12,16 +12,15 @@ from crawler import redisconn
 from crawler.items import Placement
 from crawler.redisconn import Outage
 from crawler.state import (
-    Evidence,
-    Member,
-    PageEntry,
-    Settlement,
     SQLiteState,
     StateError,
     StateLocked,
     StateMissing,
+    backend_for,
     open_state,
 )
+from crawler.state.records import PageEntry
+from crawler.state.stories import Evidence, Member, Settlement
 
 
 def test_open_state_urls(tmp_path, monkeypatch):
@@ -234,6 +233,32 @@ def test_a_redis_that_is_not_there_is_a_clear_error(redis_server, monkeypatch):
     redis_server.stop()
     with pytest.raises(StateError, match="cannot open state"):
         open_state(redis_server.url)
+
+
+def test_a_backend_says_whether_and_how_its_server_is_reached(state_url, monkeypatch):
+    """What the outage extension asks (`crawler.extensions.outage`): a file cannot go out
+    of reach; a server is asked for an answer, and one that gives none is the error that
+    opening the state gives."""
+    reach = backend_for(state_url).reach(state_url)
+    if state_url.startswith("sqlite"):
+        assert reach is None
+        return
+    assert reach is not None
+    reach.probe()
+    assert reach.outage is redisconn.process_outage()
+    monkeypatch.setattr(redisconn, "_outage", Outage(retry_for=0.2))  # this test's own wait
+    down = "redis://127.0.0.1:9/0?prefix=p"
+    unreachable = backend_for(down).reach(down)
+    assert unreachable is not None
+    with pytest.raises(StateError) as probed:
+        unreachable.probe()
+    with pytest.raises(StateError) as opened:
+        open_state(down)
+    assert str(probed.value) == str(opened.value)
+    assert str(probed.value).startswith(
+        "cannot open state on redis://127.0.0.1:9/0 (prefix 'p'): unreachable for "
+        "REDIS_RETRY_FOR=0.2 s"
+    )
 
 
 def test_seen_urls_are_marked_and_found(store):

@@ -229,7 +229,7 @@ def test_the_frontier_settings_install_the_shared_scheduler():
     Newsfold().update_settings(settings)
     assert settings["SCHEDULER"] == "crawler.scheduler.FrontierScheduler"
     assert settings.getbool("SCHEDULER_PERSIST")
-    assert "crawler.extensions.outage.RedisOutage" in settings["EXTENSIONS"]
+    assert "crawler.extensions.outage.ServerOutage" in settings["EXTENSIONS"]
     local = Settings({"STATE_URL": "redis://127.0.0.1:1/0", "FRONTIER_URL": "local"})
     Newsfold().update_settings(local)
     assert local["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"

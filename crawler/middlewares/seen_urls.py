@@ -23,7 +23,8 @@ from crawler.items import Page
 from crawler.runs import run_for
 from crawler.signals import page_refused
 from crawler.spiders.base import SOURCE, article_done
-from crawler.state import StateStore, state_for
+from crawler.state.per_crawler import state_for
+from crawler.state.seen import SeenMarks
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def requested_urls(response: Response) -> list[str]:
 
 
 class SeenUrlsMiddleware(BaseSpiderMiddleware):
-    def __init__(self, crawler: Crawler, store: StateStore):
+    def __init__(self, crawler: Crawler, store: SeenMarks):
         super().__init__(crawler)
         self.store = store
         self.run = run_for(crawler).id

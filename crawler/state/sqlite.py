@@ -1,48 +1,43 @@
-"""The state that outlives a run: the duplicate index and the record of every page written.
+"""The state in one SQLite file: the embedded default, for one crawler process at a time.
 
-`STATE_URL` names it; `sqlite:///path` (relative to the working directory) or
-`sqlite:////absolute/path` is the embedded default, `redis://host:port/db` the shared one
-for many crawler processes (`crawler.redis_state`). One store is opened per crawler and
-shared by the pipelines that need it, and closed when the engine stops.
-
-Only a crawl creates a state, and says so in its log: a run that finds no state at a
-mistyped path starts from nothing (every page is new), which the operator must be able
-to see. A command that only reads the state refuses one that does not exist.
-
-Besides the index, the state keeps every page's own record fields and the profile the
-story rule reads (`crawler.best_page`), each story's article and why, and an *outbox*:
-the pages whose records a decision changed and that are not written yet. A page's record
-leaves the outbox only in the step that commits it (`emit`), so a record the crawl did
-not get to write is written by the next run from the state, whether or not its page is
-ever fetched again.
+`STATE_URL=sqlite:///path` (relative to the working directory) or
+`sqlite:////absolute/path`. WAL mode: safe against a crash mid-write, no server to run;
+a run takes the file's lock (`lock`) so that two runs never write one state at once.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
-from weakref import WeakKeyDictionary
 
 import numpy as np
-from scrapy import signals
 
-from crawler.best_page import Profile, profile_of
-from crawler.items import Placement, pack_page, page_digest, record_digest, unpack_page
+from crawler.best_page import Profile
+from crawler.items import Placement, page_digest, record_digest, unpack_page
+from crawler.state.base import NEW_STATE, Reach, StateError, StateLocked, StateMissing
+from crawler.state.records import (
+    RECORD_FIELDS,
+    Emission,
+    PageEntry,
+    legacy_fields,
+    legacy_profile,
+    story_row,
+)
+from crawler.state.runs import RUN_FIELDS, undelivered
+from crawler.state.stories import Claim, Evidence, Member, Settlement, Snapshot, Story, StoryPage
+from crawler.state.templates import page_tag, retagged, tag_blocks
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
@@ -50,378 +45,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_STATE_URL = "sqlite:///state/newsfold.sqlite"
 CHECKPOINT_SECONDS = 1.0  # how often the write-ahead log is copied into the database
 LOCK_POLL_SECONDS = 0.2  # how often a waiting run tries the lock again
-RECORD_FIELDS = (
-    "id",
-    "kind",
-    "url",
-    "canonical_url",
-    "site",
-    "site_name",
-    "title",
-    "published",
-    "fetched_at",
-    "duplicate_of",
-    "similarity",
-    "containment",
-    "method",
-    "text",
-    "credits",
-    "digest",
-    "run",
-    "revision",
-)
 MEMBER_FIELDS = ("doc", "cluster", "relation", "similarity", "containment", "method")
-EVIDENCE_FIELDS = ("similarity", "containment", "method")
-RUN_FIELDS = ("id", "pid", "spider", "started", "ended", "status", "files", "host", "manifest")
-
-
-@dataclass
-class Member:
-    """A page's place in its story's cluster.
-
-    `relation` is "article" (the story's article, chosen by `crawler.best_page`) or
-    "copy"; the evidence is how the page matched the story (for the article too, when it
-    joined as a copy before it was chosen).
-    """
-
-    doc: str
-    cluster: str
-    relation: str
-    similarity: float | None = None
-    containment: float | None = None
-    method: str | None = None
-
-
-class Evidence(NamedTuple):
-    """Why a page is taken for a copy of an indexed page."""
-
-    doc: str
-    similarity: float
-    containment: float
-    method: str
-
-
-@dataclass
-class PageEntry:
-    """A page as the state keeps it beside the index: its record fields (compressed),
-    their digest, its profile for the story rule, and why it is its story's article
-    should it found one."""
-
-    blob: bytes | None
-    digest: str | None
-    profile: str
-    why: str
-
-    @classmethod
-    def of(cls, doc: str, fields: dict[str, Any] | None, size: int, why: str) -> PageEntry:
-        if fields is None:
-            return cls(None, None, Profile(doc, size).to_json(), why)
-        profile = profile_of(doc, fields, size).to_json()
-        return cls(pack_page(fields), page_digest(fields), profile, why)
-
-
-@dataclass
-class StoryPage:
-    """A page of a story as the rule and the collapse see it."""
-
-    profile: Profile
-    evidence: Evidence | None  # how it matched when it joined (None: it founded a story)
-
-
-@dataclass
-class Story:
-    """A story (cluster) as read for a decision: `version` changes with every change."""
-
-    cluster: str
-    seq: int  # number of the page that founded it: the oldest story survives a merge
-    version: int
-    article: str
-    why: str | None
-    pages: list[StoryPage]
-
-
-@dataclass
-class Snapshot:
-    """The stories of some pages, with every member's shingles, read in one step."""
-
-    clusters: dict[str, str]  # page -> its story, for the pages asked about
-    pending: list[str]  # pages asked about that are claimed but not decided yet
-    stories: dict[str, Story]
-    shingles: dict[str, np.ndarray]
-
-
-@dataclass
-class Settlement:
-    """A decision to write: the page joins (and merges) `clusters`, or founds a story.
-
-    `clusters` maps each matched story to the version it was read at; a store that finds
-    one changed writes nothing (the decision is made again on what is there now).
-    """
-
-    doc: str
-    clusters: dict[str, int]
-    survivor: str  # the story the others merge into (the page itself when it founds one)
-    article: str
-    why: str
-    evidence: Evidence | None  # the page's own, as a copy
-    evidence_of: dict[str, Evidence]  # earlier pages' evidence set anew (former articles)
-    changed: list[str]  # pages whose records change, the story's article first
-    owner: str = ""  # the run that writes them (their outbox entries name it)
-
-
-class Emission(NamedTuple):
-    """A record committed for writing: its placement, and its page's fields when the
-    caller does not have them."""
-
-    placement: Placement
-    fields: dict[str, Any] | None
-
-
-def legacy_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """Record fields of a page written before pages were kept whole: what its summary row
-    has (an article's text, credits, dates), the rest empty."""
-    credits = row.get("credits")
-    return {
-        "id": row["id"],
-        "url": row.get("url") or "",
-        "canonical_url": row.get("canonical_url") or row.get("url") or "",
-        "site": row.get("site") or "",
-        "title": row.get("title"),
-        "authors": [],
-        "published": row.get("published"),
-        "published_source": None,
-        "modified": None,
-        "modified_source": None,
-        "language": None,
-        "site_name": row.get("site_name"),
-        "description": None,
-        "tags": [],
-        "text": row.get("text") or "",
-        "credits": json.loads(credits) if isinstance(credits, str) else credits or [],
-        "fetched_at": row.get("fetched_at") or "",
-    }
-
-
-def legacy_profile(doc: str, row: dict[str, Any] | None, size: int, seq: int) -> Profile:
-    """The profile of a page stored before profiles were kept: from its summary row, and
-    a candidate for article only if it was written as one (its text is in the row)."""
-    if row is None:
-        return Profile(doc, size, seq=seq, eligible=False)
-    found = profile_of(doc, legacy_fields(row), size, seq)
-    return replace(found, eligible=bool(row.get("text")))
-
-
-class Claim(NamedTuple):
-    """A page numbered and indexed, with the earlier pages sharing a band with it.
-
-    `known` is the page's decision when it was decided before (then nothing was indexed),
-    or when no earlier page shares a band with it (then it founded its story at once).
-    """
-
-    seq: int
-    candidates: list[tuple[str, int]]  # (doc, seq), most shared bands first
-    known: Member | None = None
-
-
-TAG_BYTES = 4
-
-
-def page_tag(page: str) -> bytes:
-    """A page's short name in the site-template counts (a collision costs one count)."""
-    return hashlib.blake2b(page.encode(), digest_size=TAG_BYTES).digest()
-
-
-def split_tags(tags: bytes | None) -> list[bytes]:
-    """A block's page tags, as stored (concatenated)."""
-    tags = tags or b""
-    return [tags[i : i + TAG_BYTES] for i in range(0, len(tags), TAG_BYTES)]
-
-
-def tag_blocks(
-    tag: bytes, keys: Sequence[int], known: dict[int, tuple[int, bytes]], cap: int
-) -> tuple[dict[int, int], dict[int, bytes]]:
-    """The page `tag`'s count of other pages per block, and the blocks' new tags.
-
-    `known` holds each stored block's untagged page count and its tags.
-    """
-    counts: dict[int, int] = {}
-    writes: dict[int, bytes] = {}
-    for key in keys:
-        untagged, tags = known.get(key, (0, b""))
-        split = split_tags(tags)
-        pages, mine = untagged + len(split), tag in split
-        if pages - mine:
-            counts[key] = pages - mine
-        if not mine and pages < cap:
-            writes[key] = tags + tag
-    return counts, writes
-
-
-def retagged(blocks: Iterable[tuple[int, bytes | None]], page: str, story: str) -> dict[int, bytes]:
-    """The blocks whose tags name `page`, with `story`'s tag (once) in its place."""
-    old, new = page_tag(page), page_tag(story)
-    changed = {}
-    for key, tags in blocks:
-        split = split_tags(tags)
-        if old in split:
-            changed[key] = b"".join([*(tag for tag in split if tag not in (old, new)), new])
-    return changed
-
-
-class StateError(RuntimeError):
-    """The state store cannot be opened or does not fit this version's index."""
-
-
-class StateMissing(StateError):
-    """No state where `STATE_URL` points, and the command may not create one."""
-
-
-class StateLocked(StateError):
-    """Another run holds the state; this one waited `LOCK_WAIT` seconds and gave up."""
-
-
-class StateStore(Protocol):
-    """What the pipelines need from a state backend."""
-
-    # Whether a page's state calls (collapse, record) may run in threads, off the event
-    # loop (`crawler.offload`): a store on a server that answers over the network.
-    # SQLite answers from the page cache at once.
-    concurrent: bool
-
-    def transaction(self) -> AbstractContextManager[None]: ...
-    def lock(self, wait: float) -> bool:
-        """Take the state for this run; True when that excludes every other run."""
-        ...
-
-    def check_params(self, params: dict[str, Any]) -> None: ...
-    def claim(
-        self,
-        doc_id: str,
-        band_keys: Sequence[int],
-        shingles: np.ndarray,
-        page: PageEntry | None = None,
-        owner: str = "",
-    ) -> Claim:
-        """Number and index the page in one atomic step; the pages before it sharing a band.
-
-        Returns the page's sequence number and `(doc, seq)` of every page with a lower
-        number that shares a band with it, most shared bands first. Of two pages claimed
-        at the same moment the later always sees the earlier: numbering and indexing are
-        one step. `page` (its fields and profile) is kept beside the index, also for a
-        page decided before, which is not indexed again: its decision is returned, and its
-        record goes to the outbox (its fields may have changed). A page with no candidates
-        is decided in the same step: it founds a story, of which it is the article (for
-        `page.why`), and goes to the outbox in the name of `owner`.
-        """
-        ...
-
-    def shingles(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
-    def snapshot(self, doc_ids: Sequence[str]) -> Snapshot:
-        """The stories of these pages, each with its version, article, why, pages
-        (profile, evidence) and every page's shingles, read in one consistent step."""
-        ...
-
-    def settle(self, plan: Settlement, abandoned: Sequence[str] = ()) -> Member | list[str] | None:
-        """Write a decision in one atomic step: the page founds a story, or joins the
-        stories of `plan.clusters` merged into `plan.survivor`, whose article and why are
-        then `plan.article` and `plan.why`; `plan.changed` go to the outbox. A page decided
-        before keeps its decision (returned). Nothing is written, and None is returned,
-        when a story changed since it was read (its version); the pages of `plan`'s
-        stories that are claimed but not decided yet are returned instead when there are
-        any. `abandoned` are pages given up on (claimed, never decided): no one waits for
-        them again, and if they come back they are numbered anew.
-        """
-        ...
-
-    def emit(
-        self,
-        doc_id: str,
-        run: str,
-        page: PageEntry | None = None,
-        urls: Sequence[str] = (),
-        at: float = 0.0,
-        ttl: float | None = None,
-        own: bool = False,
-        again: bool = False,
-    ) -> Emission | None:
-        """Commit the page's current record for writing by `run`, in one atomic step.
-
-        The record is the page's fields (`page`, else those kept) in its place in its
-        story now. When the last record committed for the page says the same, nothing is
-        committed and None is returned. Either way the page leaves the outbox and `urls`
-        are marked seen at `at`. With `own`, the caller has the page's fields and they are
-        not returned. With `again`, only a page written before is written: a page whose
-        first record is still to come (from its own fetch, or from the outbox) is left as
-        it is, and None is returned.
-        """
-        ...
-
-    def outbox(self, skip_runs: Sequence[str] = ()) -> list[str]:
-        """Pages whose records are not written yet, except those of runs in `skip_runs`."""
-        ...
-
-    def record(self, record: dict[str, Any]) -> None:
-        """Write a record's summary row as it is (states of earlier versions, tests)."""
-        ...
-
-    def count_blocks(self, site: str, page: str, keys: Sequence[int], cap: int) -> dict[int, int]:
-        """For each block key, how many pages of `site` other than `page` had it; records
-        that `page` has it. A page is counted once however often it is cleaned (revisits,
-        repaired runs), and a block remembers at most `cap` pages: enough to decide."""
-        ...
-
-    def retag_blocks(self, site: str, keys: Sequence[int], page: str, story: str) -> None:
-        """Count `page`'s blocks as `story`'s from now on: pages of one story are one."""
-        ...
-
-    def document(self, doc_id: str) -> dict[str, Any] | None: ...
-    def page(self, doc_id: str) -> dict[str, Any] | None:
-        """The page's record fields as kept in the state (or as far as an earlier version
-        kept them)."""
-        ...
-
-    def member(self, doc_id: str) -> Member | None: ...
-    def clusters_of(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
-    def kept(self, cluster: str) -> str:
-        """The story's article."""
-        ...
-
-    def cluster_rows(self, min_size: int) -> Iterator[dict[str, Any]]:
-        """Every page of every story of at least `min_size` pages, story by story (see
-        `story_row`)."""
-        ...
-
-    def seen(self, url: str) -> tuple[float, str | None] | None: ...
-    def mark_seen(
-        self, url: str, doc: str | None, run: str | None, at: float, ttl: float | None = None
-    ) -> None:
-        """Mark a page processed at `at`; with `ttl`, a backend that can forgets the mark
-        by itself `ttl` seconds after `at` (else `expire_seen` does)."""
-        ...
-
-    def expire_seen(self, before: float) -> int: ...
-    def begin_run(self, run: dict[str, Any]) -> bool: ...
-    def update_run(self, run_id: str, **fields: Any) -> None: ...
-    def runs(self, status: str | None = None) -> list[dict[str, Any]]: ...
-    def undeliver(self, run_id: str, delivered: Mapping[str, int]) -> int:
-        """A killed run's records that did not reach its output are written again.
-
-        `delivered` maps each page to the highest `revision` of its records found in the
-        run's output (0 for records of earlier versions, which had none). A record
-        committed by the run but missing there goes back to the outbox, so the next run
-        writes it from the state; one of an earlier version, whose page fields were not
-        kept, is forgotten instead (its page is no longer seen), so the next fetch of the
-        page writes it. Returns how many.
-        """
-        ...
-
-    def close(self) -> None: ...
 
 
 class SQLiteState:
     """SQLite in WAL mode: one file, safe against a crash mid-write, no server to run."""
 
     concurrent = False  # one connection, used from the event loop's thread
+    schemes: tuple[str, ...] = ("sqlite",)
 
     SCHEMA = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -494,6 +125,35 @@ class SQLiteState:
                 target=self._checkpoint, name="newsfold-state-checkpoint", daemon=True
             )
             self._checkpointer.start()
+
+    @classmethod
+    def from_url(
+        cls, url: str, settings: BaseSettings | None = None, create: bool = True
+    ) -> SQLiteState:
+        """`sqlite:///relative/path`, `sqlite:////absolute/path`; `sqlite:///` is the
+        default path. A file that does not exist is made (with its folders) when `create`."""
+        parts = urlsplit(url)
+        given = parts.path[1:] if parts.path.startswith("/") else parts.path
+        path = Path(given or urlsplit(DEFAULT_STATE_URL).path[1:])
+        if path.exists() or str(path) == ":memory:":
+            return cls(path)
+        if not create:
+            raise StateMissing(
+                f"no state at {path.absolute()}: nothing has been crawled with this STATE_URL "
+                "(a crawl creates it; check the path)"
+            )
+        made = [folder for folder in path.absolute().parents if not folder.exists()]
+        store = cls(path)
+        if made:
+            logger.info(NEW_STATE + ", in the new directory %s", path, made[-1])
+        else:
+            logger.info(NEW_STATE, path)
+        return store
+
+    @classmethod
+    def reach(cls, url: str, settings: BaseSettings | None = None) -> Reach | None:
+        """A file on this machine: it cannot go out of reach mid-crawl."""
+        return None
 
     def lock(self, wait: float) -> bool:
         """Hold the state for this run; the lock goes with the process, even on kill -9."""
@@ -936,89 +596,3 @@ class SQLiteState:
         if self._lock is not None:
             self._lock.close()  # closing the file releases the lock
             self._lock = None
-
-
-def story_row(
-    cluster: str,
-    article: str,
-    why: str | None,
-    doc: str,
-    evidence: tuple[Any, Any, Any],
-    fields: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """A page of a story as the exports read it: its record fields (`url`, `site`,
-    `title`, `published`, `text`...), `cluster`, the story's `article` (also as `kept`)
-    and `why`, the page's `relation` to it and its evidence."""
-    similarity, containment, method = evidence
-    return {
-        **{name: None for name in ("url", "site", "title", "published", "text")},
-        **(fields or {}),
-        "id": doc,
-        "cluster": cluster,
-        "article": article,
-        "kept": article,
-        "why": why,
-        "relation": "article" if doc == article else "copy",
-        "similarity": similarity,
-        "containment": containment,
-        "method": method,
-    }
-
-
-def undelivered(doc: str, revision: int | None, delivered: Mapping[str, int]) -> bool:
-    """Whether a record a run committed is missing from its output: none of its records
-    there, or only earlier revisions (records of earlier versions have no revision)."""
-    return doc not in delivered or delivered[doc] < int(revision or 0)
-
-
-NEW_STATE = "New state: created %s (no earlier runs; every page is new)"
-
-
-def open_state(url: str, settings: BaseSettings | None = None, create: bool = True) -> StateStore:
-    """Open the store a `STATE_URL` names.
-
-    One that does not exist yet is created when `create` (a crawl), and the log says so;
-    otherwise it is `StateMissing`. `settings` give `REDIS_RETRY_FOR`, how long a Redis
-    state may be unreachable, from the first command on.
-    """
-    parts = urlsplit(url or DEFAULT_STATE_URL)
-    if parts.scheme == "sqlite":
-        path = parts.path[1:] if parts.path.startswith("/") else parts.path
-        if not path:
-            path = urlsplit(DEFAULT_STATE_URL).path[1:]
-        return _sqlite_state(Path(path), create)
-    if parts.scheme in {"redis", "rediss"}:
-        from crawler.redis_state import RedisState
-
-        return RedisState.from_url(url, settings, create)
-    raise StateError(f"unsupported STATE_URL {url!r}: use sqlite:///PATH or redis://HOST:PORT/DB")
-
-
-def _sqlite_state(path: Path, create: bool) -> SQLiteState:
-    if path.exists() or str(path) == ":memory:":
-        return SQLiteState(path)
-    if not create:
-        raise StateMissing(
-            f"no state at {path.absolute()}: nothing has been crawled with this STATE_URL "
-            "(a crawl creates it; check the path)"
-        )
-    made = [folder for folder in path.absolute().parents if not folder.exists()]
-    store = SQLiteState(path)
-    if made:
-        logger.info(NEW_STATE + ", in the new directory %s", path, made[-1])
-    else:
-        logger.info(NEW_STATE, path)
-    return store
-
-
-_stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
-
-
-def state_for(crawler: Crawler) -> StateStore:
-    """The crawler's one state store, opened on first use and closed when the engine stops."""
-    store = _stores.get(crawler)
-    if store is None:
-        store = open_state(crawler.settings.get("STATE_URL", DEFAULT_STATE_URL), crawler.settings)
-        _stores[crawler] = store
-        crawler.signals.connect(store.close, signal=signals.engine_stopped)
-    return store

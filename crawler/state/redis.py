@@ -63,31 +63,28 @@ from redis.commands.core import Script
 
 from crawler.best_page import Profile
 from crawler.items import Placement, pack_page, page_digest, unpack_page
-from crawler.redisconn import OutageRetry, is_unreachable, redacted, redis_client
-from crawler.state import (
-    EVIDENCE_FIELDS,
-    NEW_STATE,
+from crawler.redisconn import OutageRetry, RedisReach, is_unreachable, redacted, redis_client
+from crawler.state.base import NEW_STATE, StateError, StateMissing
+from crawler.state.records import (
     RECORD_FIELDS,
-    RUN_FIELDS,
-    Claim,
     Emission,
-    Evidence,
-    Member,
     PageEntry,
-    Settlement,
-    Snapshot,
-    StateError,
-    StateMissing,
-    Story,
-    StoryPage,
     legacy_fields,
     legacy_profile,
-    page_tag,
-    retagged,
     story_row,
-    tag_blocks,
-    undelivered,
 )
+from crawler.state.runs import RUN_FIELDS, undelivered
+from crawler.state.stories import (
+    EVIDENCE_FIELDS,
+    Claim,
+    Evidence,
+    Member,
+    Settlement,
+    Snapshot,
+    Story,
+    StoryPage,
+)
+from crawler.state.templates import page_tag, retagged, tag_blocks
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -457,6 +454,8 @@ class RedisState:
             if absorbed:
                 client.hset(self._key("o"), mapping=dict.fromkeys(absorbed, ""))
 
+    schemes: tuple[str, ...] = ("redis", "rediss")
+
     @classmethod
     def from_url(
         cls, url: str, settings: BaseSettings | None = None, create: bool = True
@@ -466,16 +465,36 @@ class RedisState:
         `settings` give `REDIS_RETRY_FOR`, how long Redis may be unreachable, also while
         the state is opened; `create` as in `__init__`.
         """
+        plain, prefix, buckets = cls._parse(url)
+        try:
+            client = redis_client(plain, settings)
+        except ValueError as error:
+            raise StateError(f"cannot open state {redacted(url)}: {error}") from error
+        return cls(client, prefix, buckets, create, redacted(plain))
+
+    @classmethod
+    def reach(cls, url: str, settings: BaseSettings | None = None) -> RedisReach:
+        """A Redis server, asked with a PING that waits out an outage; no answer is the
+        error that opening the state gives."""
+        plain, prefix, _ = cls._parse(url)
+        where = f"{redacted(plain)} (prefix {prefix!r})"
+
+        def refused(client: redis.Redis, error: redis.RedisError) -> StateError:
+            return StateError(f"cannot open state on {where}: {_why(client, error)}")
+
+        return RedisReach(plain, settings, refused)
+
+    @staticmethod
+    def _parse(url: str) -> tuple[str, str, int]:
+        """The URL for redis-py, the key prefix and the bucket count (0: as stored)."""
         parts = urlsplit(url)
         options = dict(parse_qsl(parts.query))
         prefix = options.pop("prefix", DEFAULT_PREFIX)
         try:
             buckets = int(options.pop("buckets", 0))
-            plain = urlunsplit(parts._replace(query=urlencode(options)))
-            client = redis_client(plain, settings)
         except ValueError as error:
             raise StateError(f"cannot open state {redacted(url)}: {error}") from error
-        return cls(client, prefix, buckets, create, redacted(plain))
+        return urlunsplit(parts._replace(query=urlencode(options))), prefix, buckets
 
     @property
     def db(self) -> redis.Redis:
