@@ -25,7 +25,8 @@ Compared, per crawl: the records (JSON Lines, keyed by `id` and `revision`), the
 checkout normalised (`VOLATILE`: fetch times, run names and times, temporary paths); and
 the manifest's counts (`totals`, per source counts, records per file, exit code, finish
 reason), not its whole shape, which features extend. Prints a table and the first
-differences in full; exits 1 on any difference, 2 when a crawl fails.
+differences in full; exits 1 on any difference, 2 when a crawl or an export fails or a
+crawl writes nothing.
 
     python -m bench.same_output [--base HEAD~1] [--originals 40] [--pages 12] [--raw]
 """
@@ -60,7 +61,8 @@ SAME_ORDER = {**CRAWL, **ORDERED, "EXTRACT_WORKERS": "0", "LOG_LEVEL": "INFO"}
 # `--raw --base HEAD`: records' and stories' `fetched_at`, the manifest's `run`, `started`
 # and `finished`; its files' paths are the work folders, replaced by `<work>`).
 VOLATILE = frozenset({"fetched_at", "run", "started", "finished"})
-# The manifest's counts (with `exit`, the crawl process's exit code), and `totals`.
+# The manifest's top-level counts, with `exit` (the crawl process's exit code); its
+# `totals`, `sources` (these counts of each) and `files` are read apart.
 MANIFEST_COUNTS = ("exit", "exit_code", "finish_reason")
 SOURCE_COUNTS = ("fetched", "articles", "copies", "dropped", "skipped", "errors", "text_chars")
 SYNDICATION_ORDERS = ("originals-first", "copies-first")
