@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test test-fast lint check clean bench bench-extract bench-dedup bench-scale bench-throughput bench-report redis-server chromium
+.PHONY: install demo test test-fast lint check clean bench bench-extract bench-dedup bench-scale bench-throughput bench-report bench-same redis-server chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +78,10 @@ bench-throughput: install
 # time for headless chromium to load and draw it.
 bench-report: install chromium
 	$(PY) -m bench.report
+
+# The same crawls (the demo, the syndication web in two orders, every layout family) by
+# the current tree and by BASE, compared record by record; exit 1 on any difference.
+# BASE is a git revision: the commit before a refactor (HEAD~1 by default), a tag.
+BASE ?= HEAD~1
+bench-same: install
+	$(PY) -m bench.same_output --base $(BASE)
