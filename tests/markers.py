@@ -35,14 +35,14 @@ SLOW = (
     # 10.7 s: extraction in two worker processes and in the crawl's own
     "tests/pipelines/test_extract.py::test_worker_processes_give_the_same_documents",
     # 3.5 s and 2.7 s: sitemaps of 50,000 URLs
-    "tests/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_read_whole",
-    "tests/spiders/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_counted",
+    "tests/crawler/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_read_whole",
+    "tests/crawler/spiders/test_sitemaps.py::test_a_sitemap_over_the_protocols_url_limit_is_counted",
     # 1.7 s: a real Retry-After wait of 1 s
-    "tests/middlewares/test_retry_after.py::test_middleware_waits_gives_up_or_retries",
+    "tests/crawler/middlewares/test_retry_after.py::test_middleware_waits_gives_up_or_retries",
     # 0.9-1.5 s each: every prefix of a feed parsed
-    "tests/test_parse_feed.py::test_every_prefix_of_a_feed_gives_exactly_its_complete_entries",
+    "tests/crawler/test_parse_feed.py::test_every_prefix_of_a_feed_gives_exactly_its_complete_entries",
     # 0.9 s: a real engine with AutoThrottle
-    "tests/middlewares/test_robots_delay.py::test_crawl_delay_for_our_agent_is_capped",
+    "tests/crawler/middlewares/test_robots_delay.py::test_crawl_delay_for_our_agent_is_capped",
     # 0.7 s each
     "tests/pipelines/test_embedded.py::test_a_shell_page_gets_its_story_from_its_scripts",
     "tests/pipelines/test_collapse.py::test_the_stories_and_their_articles_do_not_depend_on",

@@ -111,7 +111,7 @@ class Argument:
 
     name: str
     value: str
-    help: str  # empty when the parameter has no `Arg` (tests/test_cli.py refuses that)
+    help: str  # empty when the parameter has no `Arg` (tests/crawler/test_cli.py refuses that)
     default: Any = None
 
 

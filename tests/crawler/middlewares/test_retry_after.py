@@ -12,7 +12,7 @@ from crawler.middlewares.retry_after import (
     retry_after_seconds,
 )
 from tests.conftest import article_page, prose
-from tests.middlewares.conftest import with_engine
+from tests.crawler.middlewares.conftest import with_engine
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 

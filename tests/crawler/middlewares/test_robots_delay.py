@@ -11,7 +11,7 @@ from scrapy.robotstxt import ProtegoRobotParser
 from crawler.addon import USER_AGENT
 from crawler.middlewares.robots_delay import bounded_jitter
 from tests.conftest import article_page, prose
-from tests.middlewares.conftest import Reply, with_engine
+from tests.crawler.middlewares.conftest import Reply, with_engine
 
 
 def test_bounded_jitter_never_randomises_below_the_floor():
