@@ -19,15 +19,6 @@ def fold(text: str) -> str:
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-def is_site_name(text: str, site_name: str | None, site: str) -> bool:
-    """True when `text` names the site itself (its declared name or its host)."""
-    key = fold(text)
-    if not key:
-        return False
-    host = site.split(":")[0]
-    return key in {fold(site_name or ""), fold(host.rsplit(".", 1)[0]), fold(host)}
-
-
 def unique(values: Iterable[str]) -> list[str]:
     """Values in first-seen order, each once."""
     return list(dict.fromkeys(values))

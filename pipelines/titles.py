@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import html
 
+from crawler.site_identity import host_brand, host_names
 from pipelines.metadata import PageMetadata, jsonld_objects
 from pipelines.normalise import fold, tidy
 
@@ -170,8 +171,7 @@ class Furniture:
     @classmethod
     def of(cls, names: Iterable[str], site: str, sections: Iterable[str] = ()) -> Furniture:
         """The keys for a site's declared names (and each part of them) and its host."""
-        host = site.split(":")[0]
-        texts = [host, host.rsplit(".", 1)[0], _host_brand(host)]
+        texts = [*host_names(site), host_brand(site)]
         for name in names:
             texts += [name, *SEPARATORS.split(name)]
         return cls(_keys(texts), _keys(sections))
@@ -288,14 +288,6 @@ def strip_site_name(
     if compact and section and furniture.is_section(section.group(1), exact=True):
         return stripped[: section.start()]
     return stripped
-
-
-def _host_brand(host: str) -> str:
-    """The host's label that names the site: "mirror" for mirror.co.uk, "ntv" for ntv.com.tr."""
-    labels = host.split(".")
-    while len(labels) > 1 and len(labels[-1]) <= 3:
-        labels.pop()  # the TLD and a "co", "com", "org" before it
-    return labels[-1]
 
 
 def _key(text: str) -> str:
