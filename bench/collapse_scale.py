@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
 from crawler.state import SQLiteState
 from pipelines.collapse import Collapser
 from pipelines.fingerprint import Fingerprinter

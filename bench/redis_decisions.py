@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
 from crawler.state import StateStore, open_state
 from pipelines.collapse import Collapser
 from pipelines.fingerprint import SCHEME, Fingerprint, Fingerprinter

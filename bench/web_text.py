@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from bench.syndication_web import LAYOUTS, Web, WebPage
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
 from pipelines.fingerprint import (
     LEAD_TOKENS,
     SHINGLE_TOKENS,

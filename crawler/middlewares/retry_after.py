@@ -26,7 +26,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider

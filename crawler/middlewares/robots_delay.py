@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
 
 if TYPE_CHECKING:
     from typing import Self
