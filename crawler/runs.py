@@ -29,6 +29,7 @@ from weakref import WeakKeyDictionary
 
 from crawler.items import latest_revisions
 from crawler.state import StateLocked, StateStore, state_for
+from crawler.stats import LOCKED
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -303,7 +304,7 @@ def run_for(crawler: Crawler) -> Run:
                 crawler.settings.getint("KEEP_RUNS"),
             )
         except StateLocked as error:
-            crawler.stats.set_value("newsfold/locked", 1)
+            crawler.stats.set_value(LOCKED, 1)
             logger.error("Not started: %s", error)
             raise
         _runs[crawler] = run

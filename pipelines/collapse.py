@@ -54,6 +54,7 @@ from crawler.state import (
     StateStore,
     state_for,
 )
+from crawler.stats import COLLAPSE
 from pipelines.fingerprint import Fingerprint, Fingerprinter, overlap
 
 if TYPE_CHECKING:
@@ -345,5 +346,5 @@ class CollapsePipeline:
         )
         item.match, item.changed, item.story = decision.match, decision.changed, decision.story
         if item.match is not None:
-            self.stats.inc_value(f"newsfold/collapse/{item.match.method}")
+            self.stats.inc_value(COLLAPSE + item.match.method)
         return item

@@ -26,6 +26,7 @@ from twisted.internet import reactor
 from crawler.config import ConfigError
 from crawler.frontier import frontier_url
 from crawler.redisconn import Outage, process_outage, redacted, redis_client
+from crawler.stats import STATE_UNREACHABLE
 
 if TYPE_CHECKING:
     from typing import Self
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-STAT = "newsfold/state_unreachable"
 REASON = "redis_unreachable"
 
 
@@ -78,7 +78,7 @@ class RedisOutage:
         if not self.started:
             return
         assert self.crawler.stats is not None
-        self.crawler.stats.set_value(STAT, 1)
+        self.crawler.stats.set_value(STATE_UNREACHABLE, 1)
         reactor.callFromThread(self.stop)
 
     def stop(self) -> None:
