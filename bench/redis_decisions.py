@@ -33,9 +33,9 @@ import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from crawler.defaults import DEFAULTS
+from crawler.fingerprint import SCHEME, Fingerprint, Fingerprinter
 from crawler.state import StateStore, open_state
 from pipelines.collapse import Collapser
-from pipelines.fingerprint import SCHEME, Fingerprint, Fingerprinter
 from tests.redis_server import RedisServer
 
 VOCABULARY = 20_000

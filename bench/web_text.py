@@ -27,7 +27,7 @@ import numpy as np
 
 from bench.syndication_web import LAYOUTS, Web, WebPage
 from crawler.defaults import DEFAULTS
-from pipelines.fingerprint import (
+from crawler.fingerprint import (
     LEAD_TOKENS,
     SHINGLE_TOKENS,
     TOKEN,

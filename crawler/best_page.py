@@ -30,9 +30,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from crawler.normalise import fold
 from crawler.site_identity import site_names
 from crawler.urls import canonical_url
-from pipelines.normalise import fold
 
 SHORT = 0.8  # an excerpt has at most this share of the shingles of a fuller page
 CONTAINED = 0.85  # ... and at least this share of its shingles in the fuller pages

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from pipelines.normalise import fold
+from crawler.normalise import fold
 
 # Second-level domains under which publications register ("co.uk", "com.au", "or.jp").
 SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gv"}

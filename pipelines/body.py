@@ -19,8 +19,8 @@ from functools import cached_property
 
 from lxml import html
 
+from crawler.normalise import fold
 from pipelines.credits import parse_credit_line
-from pipelines.normalise import fold
 from pipelines.visible import visible_text
 
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser

@@ -42,6 +42,7 @@ import numpy as np
 from scrapy.exceptions import NotConfigured
 
 from crawler.best_page import Profile, choose, profile_of, union
+from crawler.fingerprint import Fingerprint, Fingerprinter, overlap
 from crawler.items import Match, Page, page_fields
 from crawler.offload import StateThreads, state_threads_for
 from crawler.runs import run_for
@@ -55,7 +56,6 @@ from crawler.state import (
     state_for,
 )
 from crawler.stats import COLLAPSE
-from pipelines.fingerprint import Fingerprint, Fingerprinter, overlap
 
 if TYPE_CHECKING:
     from typing import Self

@@ -27,7 +27,7 @@ from htmldate import find_date
 from htmldate.extractors import try_date_expr  # htmldate's reader of one date expression
 from lxml import etree, html
 
-from pipelines.normalise import fold
+from crawler.normalise import fold
 from pipelines.titles import SEPARATORS
 from pipelines.visible import visible_text
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from crawler.normalise import fold
 from crawler.state import StateStore, state_for
-from pipelines.normalise import fold
 from pipelines.titles import SEPARATORS
 
 if TYPE_CHECKING:

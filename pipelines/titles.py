@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import html
 
+from crawler.normalise import fold, tidy
 from crawler.site_identity import host_brand, host_names
 from pipelines.metadata import (
     MetaTags,
@@ -29,7 +30,6 @@ from pipelines.metadata import (
     jsonld_objects,
     meta_tags,
 )
-from pipelines.normalise import fold, tidy
 
 # Separators between a headline and a site name, section or kicker. Spaced dashes, colons,
 # chevrons and ">>" only (a bare hyphen joins words); bars and their look-alikes (full-width bar,

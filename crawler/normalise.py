@@ -1,4 +1,5 @@
-"""Small text normalisations shared by the pipelines: tidy for output, fold for comparing."""
+"""Small text normalisations shared by the crawler and the pipelines: tidy for output, fold
+for comparing."""
 
 from __future__ import annotations
 
