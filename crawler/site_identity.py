@@ -3,8 +3,8 @@
 A site goes by the name it declares (og:site_name, the JSON-LD publisher), its host
 ("mirror.co.uk"), its host without the top-level domain ("mirror.co") and its brand, the
 registrable label ("mirror"; "bbc" for news.bbc.co.uk, "ntv" for ntv.com.tr). Titles
-cut these names from headlines (`pipelines.titles`), bylines that name them are not
-people (`pipelines.authors`), and credits name a story's publisher by them
+cut these names from headlines (`pipelines.extraction.titles`), bylines that name them are not
+people (`pipelines.extraction.authors`), and credits name a story's publisher by them
 (`crawler.best_page`): all three read them here, so they cannot disagree about a site.
 How closely a text must match (exactly, folded; loosely, a brand and a word or two) is
 each caller's own question.

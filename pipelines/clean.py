@@ -18,9 +18,9 @@ from crawler.items import Document, Page
 from crawler.normalise import tidy, unique
 from crawler.stats import CLEAN_CREDITS, CLEAN_TEMPLATE_BLOCKS, DROPPED
 from crawler.urls import canonical_url, site_of, url_id
-from pipelines.credits import split_credits
-from pipelines.furniture import strip_lead_furniture
-from pipelines.metadata import NON_ARTICLE_TYPES
+from pipelines.extraction.credits import split_credits
+from pipelines.extraction.furniture import strip_lead_furniture
+from pipelines.extraction.metadata import NON_ARTICLE_TYPES
 from pipelines.templates import SiteTemplates
 
 if TYPE_CHECKING:

@@ -36,15 +36,15 @@ from trafilatura.utils import line_processing
 from crawler.items import Document, Hints, Page
 from crawler.stats import BODY_CHANGE, DROPPED, EXTRACT_PAGES, PUBLISHED_SOURCE, TEXT_SOURCE
 from crawler.urls import site_of
-from pipelines.authors import choose_authors
-from pipelines.body import page_view, refine_body
-from pipelines.dates import parse_date, text_date, title_date, url_date
-from pipelines.embedded import embedded_html
-from pipelines.language import choose_language
-from pipelines.layout import prepare
-from pipelines.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
-from pipelines.places import edge_places
-from pipelines.titles import choose_title
+from pipelines.extraction.authors import choose_authors
+from pipelines.extraction.body import page_view, refine_body
+from pipelines.extraction.dates import parse_date, text_date, title_date, url_date
+from pipelines.extraction.embedded import embedded_html
+from pipelines.extraction.language import choose_language
+from pipelines.extraction.layout import prepare
+from pipelines.extraction.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
+from pipelines.extraction.places import edge_places
+from pipelines.extraction.titles import choose_title
 
 if TYPE_CHECKING:
     from typing import Self

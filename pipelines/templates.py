@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from crawler.normalise import fold
 from crawler.state import StateStore, state_for
-from pipelines.titles import SEPARATORS
+from pipelines.extraction.titles import SEPARATORS
 
 if TYPE_CHECKING:
     from typing import Self

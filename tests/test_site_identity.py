@@ -4,8 +4,8 @@ import pytest
 
 from crawler.best_page import publisher_keys
 from crawler.site_identity import host_brand, host_names, is_site_name, site_names
-from pipelines.authors import _Site
-from pipelines.titles import Furniture
+from pipelines.extraction.authors import _Site
+from pipelines.extraction.titles import Furniture
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from lxml import html
 
 from crawler.items import Document, Page
 from pipelines.extract import extract_document
-from pipelines.metadata import meta_tags, read_metadata
-from pipelines.titles import (
+from pipelines.extraction.metadata import meta_tags, read_metadata
+from pipelines.extraction.titles import (
     Furniture,
     agreed_title,
     choose_title,

@@ -19,8 +19,8 @@ from lxml import etree, html
 
 from crawler.normalise import fold, tidy
 from crawler.site_identity import host_brand, host_of, is_site_name
-from pipelines.furniture import is_timestamp
-from pipelines.metadata import PageMetadata
+from pipelines.extraction.furniture import is_timestamp
+from pipelines.extraction.metadata import PageMetadata
 
 MAX_NAME_WORDS = 6  # besides particles: longer strings are sentences, roles or credits
 MAX_NAME_CHARS = 70

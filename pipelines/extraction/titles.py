@@ -23,7 +23,7 @@ from lxml import html
 
 from crawler.normalise import fold, tidy
 from crawler.site_identity import host_brand, host_names
-from pipelines.metadata import (
+from pipelines.extraction.metadata import (
     MetaTags,
     PageMetadata,
     declared_site_names,

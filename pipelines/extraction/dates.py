@@ -28,8 +28,8 @@ from htmldate.extractors import try_date_expr  # htmldate's reader of one date e
 from lxml import etree, html
 
 from crawler.normalise import fold
-from pipelines.titles import SEPARATORS
-from pipelines.visible import visible_text
+from pipelines.extraction.titles import SEPARATORS
+from pipelines.extraction.visible import visible_text
 
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 DIGIT = re.compile(r"\d")
