@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
+from crawler.fingerprint import Fingerprinter
 from crawler.state import SQLiteState
 from pipelines.collapse import Collapser
-from pipelines.fingerprint import Fingerprinter
 
 SHINGLES_PER_ARTICLE = 500
 VOCABULARY = [f"w{i}" for i in range(20_000)]

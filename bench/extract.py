@@ -34,10 +34,10 @@ from typing import Any, Protocol
 import trafilatura
 
 from crawler.items import Document, Page
+from crawler.normalise import fold
 from crawler.state import SQLiteState
 from pipelines.clean import NotAnArticle, clean_page
 from pipelines.extract import extract_document
-from pipelines.normalise import fold
 from pipelines.templates import SiteTemplates
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "fundus-news-pages"

@@ -26,7 +26,7 @@ from typing import Any
 from bench.dedup import CRAWL, crawl_env, read_jsonl
 from bench.layout_web import FAMILIES, LayoutPage, build, site_for
 from bench.sites import serve
-from pipelines.normalise import fold
+from crawler.normalise import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 LEARNING_PAGES = 3  # a site's first pages teach its template; titles are exact after them

@@ -33,10 +33,10 @@ import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
 from bench.redis_server import RedisServer
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
+from crawler.fingerprint import SCHEME, Fingerprint, Fingerprinter
 from crawler.state import StateStore, open_state
 from pipelines.collapse import Collapser
-from pipelines.fingerprint import SCHEME, Fingerprint, Fingerprinter
 
 VOCABULARY = 20_000
 COPY_EVERY = 10

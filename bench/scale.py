@@ -33,6 +33,7 @@ from typing import Any
 from bench.redis_server import RedisServer
 from bench.sites import serve
 from bench.syndication_web import SITES, build_web
+from crawler.stats import EXTRACT_PAGES, START_TIME
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = {
@@ -90,13 +91,13 @@ def crawl(
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     server_cpu, store_cpu = cpu_seconds(server_pid) - others[0], redis_cpu(redis) - others[1]
     stats = [json.loads((work / f"worker-{n}" / "stats.json").read_text()) for n in range(workers)]
-    start = min(datetime.fromisoformat(s["start_time"]) for s in stats)
+    start = min(datetime.fromisoformat(s[START_TIME]) for s in stats)
     finish = max(datetime.fromisoformat(s["finish_time"]) for s in stats)
-    pages = sum(s.get("newsfold/extract/pages", 0) for s in stats)
+    pages = sum(s.get(EXTRACT_PAGES, 0) for s in stats)
     return {
         "codes": codes,
         "pages": pages,
-        "per worker": [s.get("newsfold/extract/pages", 0) for s in stats],
+        "per worker": [s.get(EXTRACT_PAGES, 0) for s in stats],
         "crawl": (finish - start).total_seconds(),
         "wall": wall,
         "cpu": cpu,

@@ -39,6 +39,7 @@ import trafilatura
 from bench.extract import Expected, load_pages
 from bench.scale import cpu_seconds
 from bench.sites import serve
+from crawler.stats import ARTICLES, COPIES, DROPPED, ERRORS, SKIPPED
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "fundus-news-pages"
@@ -119,7 +120,7 @@ def losses(workdir: Path) -> str:
     lost = {
         name.removeprefix("newsfold/"): count
         for name, count in sorted(stats.items())
-        if name.startswith(("newsfold/dropped/", "newsfold/skipped/", "newsfold/errors/"))
+        if name.startswith((DROPPED, SKIPPED, ERRORS))
     }
     return f"; no record: {lost}" if lost else ""
 
@@ -165,8 +166,8 @@ def throughput(hosts: int, profile: bool, scratch: Path) -> None:
                 f"({seconds:.1f} s)  ratio to the bare loop's mean {mean / seconds:.2f}  "
                 f"CPU {cpu / len(urls) * 1000:.1f} ms a page ({cpu / mean:.2f} x the bare "
                 f"loop's time; cores busy {cpu / seconds:.2f} of {os.cpu_count()})  "
-                f"records {written(workdir)} (articles {stats.get('newsfold/articles', 0)}, "
-                f"copies {stats.get('newsfold/copies', 0)}{losses(workdir)})  "
+                f"records {written(workdir)} (articles {stats.get(ARTICLES, 0)}, "
+                f"copies {stats.get(COPIES, 0)}{losses(workdir)})  "
                 f"peak RSS of one process {peak:.0f} MB"
             )
         if profile:

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 from bench.syndication_web import LAYOUTS, Web, WebPage
-from crawler.addon import DEFAULTS
-from pipelines.fingerprint import (
+from crawler.defaults import DEFAULTS
+from crawler.fingerprint import (
     LEAD_TOKENS,
     SHINGLE_TOKENS,
     TOKEN,

@@ -30,8 +30,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from crawler.normalise import fold
+from crawler.site_identity import site_names
 from crawler.urls import canonical_url
-from pipelines.normalise import fold
 
 SHORT = 0.8  # an excerpt has at most this share of the shingles of a fuller page
 CONTAINED = 0.85  # ... and at least this share of its shingles in the fuller pages
@@ -106,8 +107,7 @@ def name_key(name: str | None) -> str:
 
 def publisher_keys(site: str | None, site_name: str | None) -> tuple[str, ...]:
     """Keys of the names a page's publisher goes by: its site name, host and host label."""
-    host = (site or "").split(":")[0].removeprefix("www.")
-    keys = (name_key(name) for name in (site_name, host, host.rsplit(".", 1)[0]))
+    keys = (name_key(name) for name in site_names(site_name, site or ""))
     return tuple(sorted({key for key in keys if len(key) >= MIN_NAME}))
 
 

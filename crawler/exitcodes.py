@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-OUTPUT_FAILED_STAT = "newsfold/output_failed"  # files that could not be written
+from crawler import stats as names
 
 OK = 0
 FAILED_TO_START = 3  # bad arguments or sources file, state that cannot be opened
@@ -32,23 +32,21 @@ DESCRIPTIONS = {
 
 def exit_code(stats: dict[str, Any], bootstrap_failed: bool, max_error_ratio: float) -> int:
     """The run's exit code from its final stats."""
-    if stats.get("newsfold/state_unreachable"):
+    if stats.get(names.STATE_UNREACHABLE):
         return STATE_UNREACHABLE
-    if stats.get("newsfold/locked"):
+    if stats.get(names.LOCKED):
         return LOCKED
-    if bootstrap_failed or "start_time" not in stats:
+    if bootstrap_failed or names.START_TIME not in stats:
         return FAILED_TO_START
-    if stats.get(OUTPUT_FAILED_STAT):
+    if stats.get(names.OUTPUT_FAILED):
         return OUTPUT_FAILED
-    requests = stats.get("downloader/request_count", 0)
+    requests = stats.get(names.REQUEST_COUNT, 0)
     # A failed request is counted by the spider and usually logged by Scrapy as well.
-    failed = sum(count for name, count in stats.items() if name.startswith("newsfold/errors/"))
-    errors = max(stats.get("log_count/ERROR", 0), failed)
+    failed = sum(count for name, count in stats.items() if name.startswith(names.ERRORS))
+    errors = max(stats.get(names.LOGGED_ERRORS, 0), failed)
     if errors and errors > max_error_ratio * max(requests, 1):
         return TOO_MANY_ERRORS
     # A worker of a distributed crawl counts what the whole run found (crawler.scheduler).
-    if not stats.get("newsfold/requests/article", 0) and not stats.get(
-        "newsfold/frontier/articles", 0
-    ):
+    if not stats.get(names.ARTICLE_REQUESTS, 0) and not stats.get(names.FRONTIER_ARTICLES, 0):
         return NOTHING_FOUND
     return OK

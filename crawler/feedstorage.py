@@ -28,8 +28,8 @@ from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import file_uri_to_path
 
 from crawler.config import ConfigError
-from crawler.exitcodes import OUTPUT_FAILED_STAT
 from crawler.runs import Run, describe, part_path, publish, run_for
+from crawler.stats import OUTPUT_FAILED
 
 if TYPE_CHECKING:
     from typing import Self
@@ -182,7 +182,7 @@ class AtomicFileFeedStorage:
         if self.crawler is None:
             return
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(OUTPUT_FAILED_STAT)
+        self.crawler.stats.inc_value(OUTPUT_FAILED)
         engine = self.crawler.engine
         if engine is not None and engine.spider is not None:
             deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))

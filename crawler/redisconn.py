@@ -31,11 +31,13 @@ from redis.retry import Retry
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+from crawler.defaults import DEFAULTS
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-DEFAULT_RETRY_FOR = 60.0
+DEFAULT_RETRY_FOR = float(DEFAULTS["REDIS_RETRY_FOR"])  # before any settings are read
 BACKOFF_BASE = 0.05  # first wait after a failure (seconds), doubled after each
 BACKOFF_CAP = 2.0  # longest single wait, so a restarted Redis is noticed quickly
 SOCKET_TIMEOUT = 10.0  # a Redis that accepts but never answers counts as unreachable

@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from crawler.fingerprint import overlap, shingle_hashes, tokens
 from crawler.source_health import RunHealth, count_of, health_series, read_manifests, reasons_of
 from crawler.state import StateStore
-from pipelines.fingerprint import overlap, shingle_hashes, tokens
 
 VERBATIM = 0.9  # Jaccard at or above which a full copy changed nothing worth a word
 CONTAINED = 0.85  # as DEDUP_CONTAINMENT's default: the share of a text in the other

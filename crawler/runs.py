@@ -31,6 +31,7 @@ from crawler.items import latest_revisions
 from crawler.state.base import StateLocked
 from crawler.state.per_crawler import state_for
 from crawler.state.runs import RunLog
+from crawler.stats import LOCKED
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -305,7 +306,7 @@ def run_for(crawler: Crawler) -> Run:
                 crawler.settings.getint("KEEP_RUNS"),
             )
         except StateLocked as error:
-            crawler.stats.set_value("newsfold/locked", 1)
+            crawler.stats.set_value(LOCKED, 1)
             logger.error("Not started: %s", error)
             raise
         _runs[crawler] = run

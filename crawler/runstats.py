@@ -10,12 +10,20 @@ import math
 from datetime import timedelta
 from typing import Any, Literal
 
-GROUPS = ("dropped", "skipped", "errors")
+from crawler.stats import (
+    ARTICLES,
+    COPIES,
+    DROPPED,
+    ERRORS,
+    INPUT_DONE,
+    INPUT_TOTAL,
+    REQUEST_COUNT,
+    RESPONSE_COUNT,
+    SKIPPED,
+)
 
-# Article URLs the run's inputs listed (URL lists, feeds and sitemaps, counted as each is
-# read), and how many of those are done: fetched, failed, or skipped before fetching.
-INPUT_TOTAL = "newsfold/input/total"
-INPUT_DONE = "newsfold/input/done"
+# The groups of counts by reason, by the prefix of their stats.
+GROUPS = {"dropped": DROPPED, "skipped": SKIPPED, "errors": ERRORS}
 
 # How much of its work a spider's input lists, for the progress line's percentage and
 # ETA: all of it from the start (a URL list), what its feeds and sitemaps listed so far
@@ -26,7 +34,7 @@ InputTotal = Literal["fixed", "growing", "none"]
 
 def by_reason(stats: dict[str, Any], group: str) -> dict[str, int]:
     """`newsfold/GROUP/REASON` counts by reason, sorted by reason."""
-    prefix = f"newsfold/{group}/"
+    prefix = GROUPS[group]
     return {
         name.removeprefix(prefix): count
         for name, count in sorted(stats.items())
@@ -37,10 +45,10 @@ def by_reason(stats: dict[str, Any], group: str) -> dict[str, int]:
 def totals(stats: dict[str, Any]) -> dict[str, Any]:
     """The run's figures from its stats, grouped as in the manifest's per-source counts."""
     return {
-        "requests": stats.get("downloader/request_count", 0),
-        "responses": stats.get("downloader/response_count", 0),
-        "articles": stats.get("newsfold/articles", 0),
-        "copies": stats.get("newsfold/copies", 0),
+        "requests": stats.get(REQUEST_COUNT, 0),
+        "responses": stats.get(RESPONSE_COUNT, 0),
+        "articles": stats.get(ARTICLES, 0),
+        "copies": stats.get(COPIES, 0),
         **{group: by_reason(stats, group) for group in GROUPS},
     }
 

@@ -30,6 +30,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.frontier import Frontier, frontier_url
 from crawler.redisconn import redacted, redis_client
+from crawler.stats import ARTICLE_REQUESTS, DEQUEUED_REDIS, ENQUEUED_REDIS, FRONTIER_ARTICLES
 
 if TYPE_CHECKING:
     from typing import Self
@@ -40,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 1.0
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
-FOUND = "newsfold/frontier/articles"  # article requests found by the run's workers
 
 
 class FrontierQueue(PriorityQueue):
@@ -134,7 +134,7 @@ class FrontierScheduler(Scheduler):
         except UNREACHABLE:  # the outage extension is stopping the crawl
             return False
         assert self.stats is not None
-        self.stats.inc_value("scheduler/enqueued/redis")
+        self.stats.inc_value(ENQUEUED_REDIS)
         return True
 
     def next_request(self) -> Request | None:
@@ -144,7 +144,7 @@ class FrontierScheduler(Scheduler):
             return None
         if request is not None:
             assert self.stats is not None
-            self.stats.inc_value("scheduler/dequeued/redis")
+            self.stats.inc_value(DEQUEUED_REDIS)
             self._empty_since = None
         return request
 
@@ -169,7 +169,7 @@ class FrontierScheduler(Scheduler):
     def spider_idle(self, spider: Spider) -> None:
         """Keep the worker open until the shared frontier has been empty long enough."""
         assert self.stats is not None
-        found = self.stats.get_value("newsfold/requests/article", 0)
+        found = self.stats.get_value(ARTICLE_REQUESTS, 0)
         try:
             if self.frontier.busy:
                 self.frontier.heartbeat(busy=False)
@@ -181,7 +181,7 @@ class FrontierScheduler(Scheduler):
             status = self.frontier.status()
         except UNREACHABLE:
             return  # the outage extension is stopping the crawl
-        self.stats.set_value(FOUND, total)
+        self.stats.set_value(FRONTIER_ARTICLES, total)
         if not status.empty:
             self._empty_since = None
             raise DontCloseSpider

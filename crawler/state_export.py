@@ -19,7 +19,8 @@ from scrapy.commands import ScrapyCommand
 from crawler.addon import SETTING_KINDS
 from crawler.commands.options import check_given_settings, known_settings, report_start_failure
 from crawler.config import ConfigError, check_settings
-from crawler.state import DEFAULT_STATE_URL, StateError, StateStore, open_state
+from crawler.defaults import DEFAULTS
+from crawler.state import StateError, StateStore, open_state
 
 # The settings these commands read.
 READS = ("STATE_URL", "REDIS_RETRY_FOR")
@@ -88,7 +89,7 @@ class StateExportCommand(ScrapyCommand):
         try:
             check_given_settings(opts, self.known, logger)
             check_settings(self.settings, {name: SETTING_KINDS[name] for name in READS})
-            url = self.settings.get("STATE_URL") or DEFAULT_STATE_URL
+            url = self.settings.get("STATE_URL") or DEFAULTS["STATE_URL"]
             return open_state(url, self.settings, create=False)
         except (ConfigError, StateError) as error:
             self.exitcode = report_start_failure(error, logger)

@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import DropItem
 
 from crawler.items import Document, Page
+from crawler.normalise import tidy, unique
+from crawler.stats import CLEAN_CREDITS, CLEAN_TEMPLATE_BLOCKS, DROPPED
 from crawler.urls import canonical_url, site_of, url_id
-from pipelines.credits import split_credits
-from pipelines.furniture import strip_lead_furniture
-from pipelines.metadata import NON_ARTICLE_TYPES
-from pipelines.normalise import tidy, unique
+from pipelines.extraction.credits import split_credits
+from pipelines.extraction.furniture import strip_lead_furniture
+from pipelines.extraction.metadata import NON_ARTICLE_TYPES
 from pipelines.templates import SiteTemplates
 
 if TYPE_CHECKING:
@@ -190,11 +191,11 @@ class CleanPipeline:
         try:
             page = clean_page(item, self.min_chars, self.max_linked_fraction, self.templates)
         except NotAnArticle as dropped:
-            self.stats.inc_value(f"newsfold/dropped/{dropped.reason}")
+            self.stats.inc_value(DROPPED + dropped.reason)
             raise
         if page.doc and page.doc.credits:
-            self.stats.inc_value("newsfold/clean/credits", len(page.doc.credits))
+            self.stats.inc_value(CLEAN_CREDITS, len(page.doc.credits))
         if page.doc and page.doc.template_blocks:
-            self.stats.inc_value("newsfold/clean/template_blocks", page.doc.template_blocks)
+            self.stats.inc_value(CLEAN_TEMPLATE_BLOCKS, page.doc.template_blocks)
         logger.debug("Extracted %s: %s", page.url, diagnose(page.doc))
         return page

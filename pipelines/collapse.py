@@ -42,13 +42,14 @@ import numpy as np
 from scrapy.exceptions import NotConfigured
 
 from crawler.best_page import Profile, choose, profile_of, union
+from crawler.fingerprint import Fingerprint, Fingerprinter, overlap
 from crawler.items import Match, Page, page_fields
 from crawler.offload import StateThreads, state_threads_for
 from crawler.runs import run_for
 from crawler.state.per_crawler import state_for
 from crawler.state.records import PageEntry
 from crawler.state.stories import Evidence, Member, Settlement, Snapshot, StoryIndex
-from pipelines.fingerprint import Fingerprint, Fingerprinter, overlap
+from crawler.stats import COLLAPSE
 
 if TYPE_CHECKING:
     from typing import Self
@@ -339,5 +340,5 @@ class CollapsePipeline:
         )
         item.match, item.changed, item.story = decision.match, decision.changed, decision.story
         if item.match is not None:
-            self.stats.inc_value(f"newsfold/collapse/{item.match.method}")
+            self.stats.inc_value(COLLAPSE + item.match.method)
         return item

@@ -34,16 +34,17 @@ from trafilatura.settings import Document as TrafilaturaDocument
 from trafilatura.utils import line_processing
 
 from crawler.items import Document, Hints, Page
+from crawler.stats import BODY_CHANGE, DROPPED, EXTRACT_PAGES, PUBLISHED_SOURCE, TEXT_SOURCE
 from crawler.urls import site_of
-from pipelines.authors import choose_authors
-from pipelines.body import page_view, refine_body
-from pipelines.dates import parse_date, text_date, title_date, url_date
-from pipelines.embedded import embedded_html
-from pipelines.language import choose_language
-from pipelines.layout import prepare
-from pipelines.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
-from pipelines.places import edge_places
-from pipelines.titles import choose_title
+from pipelines.extraction.authors import choose_authors
+from pipelines.extraction.body import page_view, refine_body
+from pipelines.extraction.dates import parse_date, text_date, title_date, url_date
+from pipelines.extraction.embedded import embedded_html
+from pipelines.extraction.language import choose_language
+from pipelines.extraction.layout import prepare
+from pipelines.extraction.metadata import ARTICLE_TYPES, PageMetadata, read_metadata
+from pipelines.extraction.places import edge_places
+from pipelines.extraction.titles import choose_title
 
 if TYPE_CHECKING:
     from typing import Self
@@ -375,14 +376,14 @@ class ExtractPipeline:
         else:
             result = await asyncio.wrap_future(self.pool.submit(extract_or_refuse, item))
         if isinstance(result, str):
-            self.stats.inc_value(f"newsfold/dropped/{Unparseable.reason}")
+            self.stats.inc_value(DROPPED + Unparseable.reason)
             raise Unparseable(result, item.url)
         item.doc = result
-        self.stats.inc_value("newsfold/extract/pages")
+        self.stats.inc_value(EXTRACT_PAGES)
         if item.doc.published_source:
-            self.stats.inc_value(f"newsfold/extract/published_source/{item.doc.published_source}")
+            self.stats.inc_value(PUBLISHED_SOURCE + item.doc.published_source)
         if item.doc.text_source:
-            self.stats.inc_value(f"newsfold/extract/text_source/{item.doc.text_source}")
+            self.stats.inc_value(TEXT_SOURCE + item.doc.text_source)
         for change in item.doc.changes:
-            self.stats.inc_value(f"newsfold/extract/body/{change}")
+            self.stats.inc_value(BODY_CHANGE + change)
         return item

@@ -33,6 +33,13 @@ from crawler.runs import run_for
 from crawler.state import StateStore
 from crawler.state.per_crawler import state_for
 from crawler.state.records import Emission, PageEntry
+from crawler.stats import (
+    ARTICLES,
+    COPIES,
+    REWRITTEN_ARTICLES,
+    REWRITTEN_COPIES,
+    SKIPPED_UNCHANGED,
+)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -120,11 +127,11 @@ class StorePipeline:
             self.release(item.id)
             for doc in rest:
                 await self.rewrite(doc)
-            self.stats.inc_value("newsfold/skipped/unchanged")
+            self.stats.inc_value(SKIPPED_UNCHANGED)
             raise Unchanged(item.url)
         record = build_record(fields, emission.placement)
         self.in_flight[id(record)] = (item.id, rest)
-        self.stats.inc_value(f"newsfold/{self.plural(record)}")
+        self.stats.inc_value(self.stats_of(record)[0])
         return record
 
     async def written(self, item: Any) -> None:
@@ -163,7 +170,7 @@ class StorePipeline:
             if emission is None or emission.fields is None:
                 return
             record = build_record(emission.fields, emission.placement)
-            self.stats.inc_value(f"newsfold/rewritten/{self.plural(record)}")
+            self.stats.inc_value(self.stats_of(record)[1])
             await self.scraper().start_itemproc_async(record, response=None)
         finally:
             self.release(doc)
@@ -193,6 +200,8 @@ class StorePipeline:
         return self.crawler.engine.scraper
 
     @staticmethod
-    def plural(record: Article | Copy) -> str:
-        """The stat a record counts under."""
-        return "copies" if isinstance(record, Copy) else "articles"
+    def stats_of(record: Article | Copy) -> tuple[str, str]:
+        """The stats a record counts under: written, and written again."""
+        if isinstance(record, Copy):
+            return COPIES, REWRITTEN_COPIES
+        return ARTICLES, REWRITTEN_ARTICLES

@@ -21,10 +21,10 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from crawler.normalise import fold
 from crawler.state.per_crawler import state_for
 from crawler.state.templates import TemplateBlocks
-from pipelines.normalise import fold
-from pipelines.titles import SEPARATORS
+from pipelines.extraction.titles import SEPARATORS
 
 if TYPE_CHECKING:
     from typing import Self

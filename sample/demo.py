@@ -21,6 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from crawler.stats import DROPPED, EXTRACT_PAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "output" / "demo"
 
@@ -106,10 +108,10 @@ def summary(records: list[dict[str, Any]], stats: dict[str, Any]) -> str:
     by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for copy in copies:
         by_article[copy["duplicate_of"]].append(copy)
-    dropped = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("newsfold/dropped/")}
+    dropped = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith(DROPPED)}
     reasons = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
     lines = [
-        f"newsfold demo: {stats.get('newsfold/extract/pages', 0)} pages extracted -> "
+        f"newsfold demo: {stats.get(EXTRACT_PAGES, 0)} pages extracted -> "
         f"{len(articles)} articles, {len(copies)} copies, "
         f"{sum(dropped.values())} not articles ({reasons}); "
         f"{len(records) - len(current)} records written again as their stories changed",

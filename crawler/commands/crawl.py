@@ -24,6 +24,7 @@ from twisted.internet.defer import Deferred
 from crawler.commands.options import check_given_settings, known_settings, report_start_failure
 from crawler.commands.spider_help import add_spider_arguments, spider_class, spider_list
 from crawler.config import ConfigError
+from crawler.defaults import DEFAULTS
 from crawler.exitcodes import DESCRIPTIONS, FAILED_TO_START, exit_code
 from crawler.extensions.run_summary import RunSummary
 from crawler.redisconn import is_unreachable
@@ -101,7 +102,7 @@ class Command(ScrapyCrawlCommand):
         self.exitcode = exit_code(
             stats,
             self.crawler_process.bootstrap_failed,
-            self.settings.getfloat("MAX_ERROR_RATIO", 0.5),
+            self.settings.getfloat("MAX_ERROR_RATIO", DEFAULTS["MAX_ERROR_RATIO"]),
         )
         if self.exitcode and not RunSummary.logged_for(crawler):  # the summary gave it
             logger.error("Exit code %d: %s", self.exitcode, DESCRIPTIONS[self.exitcode])

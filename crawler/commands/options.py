@@ -12,8 +12,9 @@ import logging
 
 from scrapy.settings import BaseSettings
 
-from crawler.addon import DEFAULTS, SCRAPY_DEFAULTS
+from crawler.addon import SCRAPY_DEFAULTS
 from crawler.config import check_setting_names
+from crawler.defaults import DEFAULTS
 from crawler.exitcodes import FAILED_TO_START
 
 

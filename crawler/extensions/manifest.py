@@ -28,11 +28,11 @@ from scrapy import Spider, signals
 
 from crawler.exitcodes import exit_code
 from crawler.items import Article, Copy
+from crawler.request_meta import SOURCE
 from crawler.runs import Run, describe, run_for
 from crawler.runstats import GROUPS, totals
 from crawler.signals import page_refused
 from crawler.source_health import read_manifests, run_warnings
-from crawler.spiders.base import SOURCE
 
 if TYPE_CHECKING:
     from typing import Self

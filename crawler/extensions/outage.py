@@ -27,6 +27,7 @@ from twisted.internet import reactor
 from crawler.frontier import frontier_reach
 from crawler.state.base import Outage, Reach, StateError
 from crawler.state.factory import state_reach
+from crawler.stats import STATE_UNREACHABLE
 
 if TYPE_CHECKING:
     from typing import Self
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-STAT = "newsfold/state_unreachable"
 REASON = "redis_unreachable"  # the close reason (manifest, stats); its name predates other backends
 
 
@@ -84,7 +84,7 @@ class ServerOutage:
             return
         self.outage = outage
         assert self.crawler.stats is not None
-        self.crawler.stats.set_value(STAT, 1)
+        self.crawler.stats.set_value(STATE_UNREACHABLE, 1)
         reactor.callFromThread(self.stop)
 
     def stop(self) -> None:

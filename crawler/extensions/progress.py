@@ -21,7 +21,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.frontier import frontier_url
-from crawler.runstats import INPUT_DONE, InputTotal, progress_line
+from crawler.runstats import InputTotal, progress_line
+from crawler.stats import INPUT_DONE, RESPONSE_COUNT
 
 if TYPE_CHECKING:
     from typing import Self
@@ -67,7 +68,7 @@ class Progress:
         stats = self.crawler.stats.get_stats()
         now = time.monotonic()
         seconds = max(now - self.last, 1e-9)
-        pages, done = stats.get("downloader/response_count", 0), stats.get(INPUT_DONE, 0)
+        pages, done = stats.get(RESPONSE_COUNT, 0), stats.get(INPUT_DONE, 0)
         pace = (pages - self.last_pages) / seconds
         done_pace = (done - self.last_done) / seconds
         self.last, self.last_pages, self.last_done = now, pages, done
@@ -82,7 +83,7 @@ class Progress:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         seconds = max(time.monotonic() - self.started, 1e-9)
-        pace = stats.get("downloader/response_count", 0) / seconds
+        pace = stats.get(RESPONSE_COUNT, 0) / seconds
         known: InputTotal = "fixed" if self.input_total != "none" else "none"
         line = progress_line(stats, pace, self._queued(), known)
         logger.info("progress: %s", line)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.stats import SKIPPED_PRIVATE_NETWORK
 from crawler.urls import is_private_address, is_private_host
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class PrivateNetworkMiddleware:
         return response
 
     def _refuse(self, request: Request, address: str) -> None:
-        self.stats.inc_value("newsfold/skipped/private_network")
+        self.stats.inc_value(SKIPPED_PRIVATE_NETWORK)
         logger.warning(
             "Refused %s: %s is a private or local address (set ALLOW_PRIVATE_NETWORKS=True "
             "to crawl such addresses)",

@@ -26,7 +26,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
+from crawler.stats import RETRY_AFTER_TOO_LONG, RETRY_AFTER_WAITED
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -99,7 +100,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         stats = self.crawler.stats
         assert stats is not None
         if wait > self.max_wait:
-            stats.inc_value("newsfold/retry_after/too_long")
+            stats.inc_value(RETRY_AFTER_TOO_LONG)
             logger.info(
                 "Gave up on %s: %d with Retry-After of %gs, more than RETRY_AFTER_MAX (%gs)",
                 request.url,
@@ -113,7 +114,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        stats.inc_value("newsfold/retry_after/waited")
+        stats.inc_value(RETRY_AFTER_WAITED)
         logger.info(
             "%s answered %d with Retry-After: pausing %s for %gs before retrying",
             request.url,

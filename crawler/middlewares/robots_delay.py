@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.addon import DEFAULTS
+from crawler.defaults import DEFAULTS
+from crawler.stats import CRAWL_DELAY, CRAWL_DELAY_CAPPED
 
 if TYPE_CHECKING:
     from typing import Self
@@ -111,9 +112,9 @@ class CrawlDelayMiddleware:
         self._hold_floor(key)
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value("newsfold/politeness/crawl_delay")
+        stats.inc_value(CRAWL_DELAY)
         if asked > self.max_delay:
-            stats.inc_value("newsfold/politeness/crawl_delay_capped")
+            stats.inc_value(CRAWL_DELAY_CAPPED)
             logger.info(
                 "robots.txt of %s asks for a Crawl-delay of %gs; waiting %gs "
                 "(ROBOTS_MAX_CRAWL_DELAY)",

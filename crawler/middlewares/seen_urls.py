@@ -20,11 +20,12 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from crawler.ages import age_setting
 from crawler.items import Page
+from crawler.request_meta import SOURCE, article_done
 from crawler.runs import run_for
 from crawler.signals import page_refused
-from crawler.spiders.base import SOURCE, article_done
 from crawler.state.per_crawler import state_for
 from crawler.state.seen import SeenMarks
+from crawler.stats import SKIPPED_SEEN
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class SeenUrlsMiddleware(BaseSpiderMiddleware):
         if self.revisit is not None and time.time() - seen[0] >= self.revisit:
             return request
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newsfold/skipped/seen")
+        self.crawler.stats.inc_value(SKIPPED_SEEN)
         article_done(self.crawler, request.meta)
         self.crawler.signals.send_catch_log(
             page_refused,

@@ -29,6 +29,7 @@ from crawler.config import ConfigError, did_you_mean
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import Hints, Page
 from crawler.pagekind import looks_like_article
+from crawler.request_meta import ARTICLE, SOURCE, article_done, source_of
 from crawler.responses import (
     Charset,
     bot_challenge,
@@ -38,7 +39,7 @@ from crawler.responses import (
     is_binary,
     is_empty,
 )
-from crawler.runstats import INPUT_DONE, INPUT_TOTAL, InputTotal
+from crawler.runstats import InputTotal
 from crawler.signals import page_refused
 from crawler.sitemaps import (
     SITEMAP_MAX_URLS,
@@ -51,6 +52,17 @@ from crawler.sitemaps import (
     sitemap_size_limit,
 )
 from crawler.sources import DEFAULT_DEPTH
+from crawler.stats import (
+    ARTICLE_REQUESTS,
+    CHARSET_CORRECTED,
+    CHARSET_DETECTED,
+    ERRORS,
+    INPUT_TOTAL,
+    SITE_NOT_ARTICLE_LIKE,
+    SITEMAPS,
+    SKIPPED,
+    SKIPPED_OLDER_THAN_SINCE,
+)
 from crawler.urllists import Listed, usable
 from crawler.urls import canonical_url, site_of, url_problem
 
@@ -58,23 +70,6 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
-
-# Request meta keys: the source (feed, sitemap, start page or named source) a request
-# came from, for the run's per-source counts; and the mark of an article page request.
-SOURCE = "newsfold_source"
-ARTICLE = "newsfold_article"
-
-
-def source_of(response: Response) -> str | None:
-    return response.meta.get(SOURCE)
-
-
-def article_done(crawler: Crawler, meta: dict[str, Any]) -> None:
-    """One more listed article URL done (by its request's meta): fetched, failed, or
-    skipped before fetching (of `newsfold/input/total`, for the progress line)."""
-    if meta.get(ARTICLE):
-        assert crawler.stats is not None
-        crawler.stats.inc_value(INPUT_DONE)
 
 
 def parse_since(value: str | None, now: datetime | None = None) -> datetime | None:
@@ -199,7 +194,7 @@ class NewsSpider(Spider):
         if moment >= self.since:
             return False
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newsfold/skipped/older_than_since")
+        self.crawler.stats.inc_value(SKIPPED_OLDER_THAN_SINCE)
         self.logger.debug("Skipped %s: published %s, before since", url, published)
         return True
 
@@ -213,8 +208,8 @@ class NewsSpider(Spider):
 
     def _refused(self, kind: str, reason: str, url: str, detail: str, source: str | None) -> None:
         assert self.crawler.stats is not None
-        group = "skipped" if kind == "skipped" else "errors"
-        self.crawler.stats.inc_value(f"newsfold/{group}/{reason}")
+        group = SKIPPED if kind == "skipped" else ERRORS
+        self.crawler.stats.inc_value(group + reason)
         self.logger.warning(
             "%s %s (%s)%s", kind.capitalize(), url, reason, f": {detail}" if detail else ""
         )
@@ -245,7 +240,7 @@ class NewsSpider(Spider):
         if not self.usable_url(url, source):
             return None
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("newsfold/requests/article")
+        self.crawler.stats.inc_value(ARTICLE_REQUESTS)
         if listed:
             self.crawler.stats.inc_value(INPUT_TOTAL)
         url = canonical_url(url)
@@ -320,7 +315,7 @@ class NewsSpider(Spider):
             return None
         assert self.crawler.stats is not None
         if charset.corrected:
-            self.crawler.stats.inc_value("newsfold/extract/charset_corrected")
+            self.crawler.stats.inc_value(CHARSET_CORRECTED)
             self.logger.info(
                 "Decoded %s as %s, not as declared %s (chosen by: %s)",
                 response.url,
@@ -329,7 +324,7 @@ class NewsSpider(Spider):
                 charset.source,
             )
         elif charset.source == "detected":
-            self.crawler.stats.inc_value("newsfold/extract/charset_detected")
+            self.crawler.stats.inc_value(CHARSET_DETECTED)
         return charset
 
     def _page(self, response: Response, charset: Charset, hints: Hints | None) -> Page:
@@ -423,7 +418,7 @@ class NewsSpider(Spider):
             limit = f"{SITEMAP_MAX_URLS:,}"
             notes.append(("over_url_limit", f"lists %d URLs, more than the protocol's {limit}"))
         for stat, note in notes:
-            self.crawler.stats.inc_value(f"newsfold/sitemaps/{stat}")
+            self.crawler.stats.inc_value(SITEMAPS + stat)
             self.logger.warning(f"Sitemap %s {note}", response.url, len(sitemap.entries))
         self._bad_lines(response, sitemap.bad_lines)
         if not sitemap.entries:
@@ -465,10 +460,10 @@ class NewsSpider(Spider):
             response = response.replace(encoding=charset.encoding)
         assert self.crawler.stats is not None
         if looks_like_article(response.url, response.selector):
-            self.crawler.stats.inc_value("newsfold/requests/article")
+            self.crawler.stats.inc_value(ARTICLE_REQUESTS)
             yield self._page(response, charset, None)
         else:
-            self.crawler.stats.inc_value("newsfold/site/not_article_like")
+            self.crawler.stats.inc_value(SITE_NOT_ARTICLE_LIKE)
         if depth > 0:
             for link in self._site_links(response):
                 request = self.page_request(link, depth - 1, source_of(response))

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from scrapy import Request
 
-from crawler.runstats import INPUT_TOTAL
 from crawler.spiders.base import Arg, NewsSpider
+from crawler.stats import INPUT_TOTAL
 from crawler.urllists import from_argument, from_file
 
 

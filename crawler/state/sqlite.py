@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from crawler.best_page import Profile
+from crawler.defaults import DEFAULTS
 from crawler.items import Placement, page_digest, record_digest, unpack_page
 from crawler.state.base import NEW_STATE, Reach, StateError, StateLocked, StateMissing
 from crawler.state.records import (
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_STATE_URL = "sqlite:///state/newsfold.sqlite"
+DEFAULT_STATE_URL: str = DEFAULTS["STATE_URL"]  # when no STATE_URL is given at all
 CHECKPOINT_SECONDS = 1.0  # how often the write-ahead log is copied into the database
 LOCK_POLL_SECONDS = 0.2  # how often a waiting run tries the lock again
 MEMBER_FIELDS = ("doc", "cluster", "relation", "similarity", "containment", "method")

@@ -16,9 +16,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from crawler.fingerprint import Fingerprinter
 from crawler.state import StateStore, open_state
 from pipelines.collapse import Collapser
-from pipelines.fingerprint import Fingerprinter
 from tests.conftest import prose
 from tests.pipelines.test_collapse import fields
 

@@ -1,8 +1,8 @@
 import pytest
 from lxml import html
 
-from pipelines.authors import choose_authors, people
-from pipelines.metadata import PageMetadata
+from pipelines.extraction.authors import choose_authors, people
+from pipelines.extraction.metadata import PageMetadata
 
 TREE = html.document_fromstring("<html><body><p>x</p></body></html>")
 TEXT = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 4  # a long paragraph
@@ -97,7 +97,7 @@ def test_roles_places_and_agencies_after_a_name_are_dropped(raw, expected):
 
 
 def _site(name, host):
-    from pipelines.authors import _Site
+    from pipelines.extraction.authors import _Site
 
     return _Site.of(name, host)
 

@@ -1,6 +1,6 @@
 from lxml import html
 
-from pipelines.body import (
+from pipelines.extraction.body import (
     PageView,
     below_headline,
     inner_headings,

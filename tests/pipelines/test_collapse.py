@@ -6,9 +6,9 @@ from itertools import permutations
 
 import pytest
 
+from crawler.fingerprint import Fingerprinter
 from crawler.state import open_state
 from pipelines.collapse import Collapser
-from pipelines.fingerprint import Fingerprinter
 from tests.conftest import prose
 
 ORIGINAL = prose(1, paragraphs=12)

@@ -1,6 +1,6 @@
 import pytest
 
-from pipelines.credits import parse_credit_line, split_credits
+from pipelines.extraction.credits import parse_credit_line, split_credits
 
 
 @pytest.mark.parametrize(

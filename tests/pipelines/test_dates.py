@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from lxml import html
 
-from pipelines.dates import (
+from pipelines.extraction.dates import (
     PageOrder,
     byline_date,
     day_of,

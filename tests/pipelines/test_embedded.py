@@ -5,8 +5,8 @@ import json
 from lxml import html
 
 from crawler.items import Document, Page
-from pipelines.embedded import embedded_html
 from pipelines.extract import extract_document
+from pipelines.extraction.embedded import embedded_html
 
 PARAS = [
     "The council voted on Tuesday to build a bridge over the canal after years of talks.",

@@ -1,6 +1,6 @@
 import numpy as np
 
-from pipelines.fingerprint import Fingerprinter, overlap, shingle_hashes, tokens
+from crawler.fingerprint import Fingerprinter, overlap, shingle_hashes, tokens
 
 TEXT = " ".join(f"word{i} alpha beta" for i in range(200))
 

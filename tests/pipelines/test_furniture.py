@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipelines.furniture import is_byline, is_timestamp, strip_lead_furniture
+from pipelines.extraction.furniture import is_byline, is_timestamp, strip_lead_furniture
 
 
 def test_strip_lead_furniture():

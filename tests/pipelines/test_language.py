@@ -1,4 +1,4 @@
-from pipelines.language import choose_language, detect
+from pipelines.extraction.language import choose_language, detect
 
 FRENCH = (
     "Le gouvernement a annoncé lundi une nouvelle loi sur la pêche artisanale dans la région. "

@@ -4,7 +4,7 @@ from lxml import html
 
 from crawler.items import Page
 from pipelines.extract import extract_document
-from pipelines.layout import paragraphs, prepare, story_container
+from pipelines.extraction.layout import paragraphs, prepare, story_container
 
 # A story in Portuguese, one in Dutch and one in French: four paragraphs each.
 PT = [

@@ -1,6 +1,6 @@
 from lxml import html
 
-from pipelines.metadata import read_metadata
+from pipelines.extraction.metadata import read_metadata
 
 PAGE = """<html lang="en-GB"><head>
 <title>Big story - The Daily</title>

@@ -2,7 +2,7 @@
 
 from lxml import html
 
-from pipelines.places import edge_places
+from pipelines.extraction.places import edge_places
 from tests.conftest import prose
 
 STORY = [

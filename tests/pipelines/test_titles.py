@@ -3,8 +3,8 @@ from lxml import html
 
 from crawler.items import Document, Page
 from pipelines.extract import extract_document
-from pipelines.metadata import read_metadata
-from pipelines.titles import (
+from pipelines.extraction.metadata import meta_tags, read_metadata
+from pipelines.extraction.titles import (
     Furniture,
     agreed_title,
     choose_title,
@@ -119,7 +119,7 @@ def test_sections_come_from_meta_jsonld_and_short_breadcrumbs():
             {"@type": "ListItem", "position": 3, "name": "The whole long headline of it"}]}
         ]}</script></head><body></body></html>"""
     )
-    found = sections(tree, {"article:section": "Sport"})
+    found = sections(tree, meta_tags(tree))
     assert found == ["Sport", "Football", "Premier League", "Home", "World"]
 
 

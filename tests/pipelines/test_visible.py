@@ -1,6 +1,6 @@
 from lxml import html
 
-from pipelines.visible import visible_text
+from pipelines.extraction.visible import visible_text
 
 
 def test_visible_text_leaves_out_what_no_reader_sees_and_keeps_reading_order():

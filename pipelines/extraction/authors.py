@@ -17,15 +17,17 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
-from pipelines.furniture import is_timestamp
-from pipelines.metadata import PageMetadata
-from pipelines.normalise import fold, is_site_name, tidy
+from crawler.normalise import fold, tidy
+from crawler.site_identity import host_brand, host_of, is_site_name
+from pipelines.extraction.furniture import is_timestamp
+from pipelines.extraction.metadata import PageMetadata
 
 MAX_NAME_WORDS = 6  # besides particles: longer strings are sentences, roles or credits
 MAX_NAME_CHARS = 70
 MAX_BYLINE_CHARS = 120  # a visible byline element, prefix and separators included
 MAX_BLOCK_CHARS = 200  # a block of marked-up author names, not a teaser list
 LONG_PARAGRAPH = 150  # characters: article text rather than a byline or heading
+MIN_LABEL = 3  # shortest host brand that marks a byline word as the publication
 
 # Byline words before the names ("By", "Von", "Autor:", "Par" ...), in the languages of the
 # news web. Italian "di" is also a name particle, so only in lower case.
@@ -166,8 +168,6 @@ ORGANISATION_WORDS = {
     "daily",
     "weekly",
 }
-# Second-level domains under which publications register ("co.uk", "com.au").
-SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gv"}
 # Author markup (attribute steps: much faster than `//*[...]` on big pages).
 AUTHOR_MARKUP = (
     '//@itemprop[. = "author"]/.. | //@rel[contains(concat(" ", ., " "), " author ")]/..'
@@ -302,12 +302,9 @@ class _Site:
 
     @classmethod
     def of(cls, name: str | None, host: str, accounts: Iterable[str] = ()) -> _Site:
-        host = host.split(":")[0].lower()
-        parts = host.split(".")[:-1]  # without the top-level domain
-        if len(parts) > 1 and parts[-1] in SECOND_LEVEL:
-            parts.pop()  # "bbc.co.uk", "people.com.cn"
-        # The registrable label only: subdomains ("de.", "news.") are too often words.
-        labels = {fold(parts[-1])} if parts and len(fold(parts[-1])) >= 3 else set()
+        host = host_of(host)
+        brand = fold(host_brand(host))
+        labels = {brand} if len(brand) >= MIN_LABEL else set()  # "dw", "fr" are words
         if name:
             labels.add(fold(name))
         return cls(name, host, frozenset(labels - {""}), frozenset(accounts))

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from pipelines.credits import parse_credit_line
-from pipelines.dates import MONTH, WEEKDAY
-from pipelines.normalise import fold
+from crawler.normalise import fold
+from pipelines.extraction.credits import parse_credit_line
+from pipelines.extraction.dates import MONTH, WEEKDAY
 
 # "Home / Africa / Southern Africa": short items joined by path separators.
 CRUMB_SEPARATOR = re.compile(r"\s+(?:[/>»|›]|::)\s+")

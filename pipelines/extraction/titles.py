@@ -21,8 +21,15 @@ from typing import Any
 
 from lxml import html
 
-from pipelines.metadata import PageMetadata, jsonld_objects
-from pipelines.normalise import fold, tidy
+from crawler.normalise import fold, tidy
+from crawler.site_identity import host_brand, host_names
+from pipelines.extraction.metadata import (
+    MetaTags,
+    PageMetadata,
+    declared_site_names,
+    jsonld_objects,
+    meta_tags,
+)
 
 # Separators between a headline and a site name, section or kicker. Spaced dashes, colons,
 # chevrons and ">>" only (a bare hyphen joins words); bars and their look-alikes (full-width bar,
@@ -68,12 +75,12 @@ def choose_title(
     title = next((c for c in ordered if c), None)
     if title is None:
         return None
-    meta = _meta(tree)
+    meta = meta_tags(tree)
     furniture: Furniture | None = None
     if BOUNDARIES.search(title):
         # What the publisher states; trafilatura's title is itself cut by heuristics.
         stated = [clean(c) for c in (declared.headline, declared.title, hint) if c]
-        evidence = [*stated, *(clean(meta.get(key, "")) for key in TITLE_META), _title_tag(tree)]
+        evidence = [*stated, *(clean(meta.get(key) or "") for key in TITLE_META), _title_tag(tree)]
         agreed = agreed_title(title, evidence, headings(tree))
         furniture = Furniture.of(site_names(meta, site_name), site, sections(tree, meta))
         title = title if furniture.is_site(agreed, loose=True) else agreed
@@ -94,17 +101,6 @@ def clean(text: str) -> str:
     if ENTITY.search(text):
         text = entities.unescape(text)
     return tidy(INVISIBLE.sub("", text))
-
-
-def _meta(tree: html.HtmlElement) -> dict[str, str]:
-    """The page's meta tags by lower-cased name or property, first non-empty value of each."""
-    found: dict[str, str] = {}
-    for element in tree.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
-        value = element.get("content")
-        if key and value and value.strip():
-            found.setdefault(key.strip().lower(), value)
-    return found
 
 
 def _title_tag(tree: html.HtmlElement) -> str:
@@ -170,8 +166,7 @@ class Furniture:
     @classmethod
     def of(cls, names: Iterable[str], site: str, sections: Iterable[str] = ()) -> Furniture:
         """The keys for a site's declared names (and each part of them) and its host."""
-        host = site.split(":")[0]
-        texts = [host, host.rsplit(".", 1)[0], _host_brand(host)]
+        texts = [*host_names(site), host_brand(site)]
         for name in names:
             texts += [name, *SEPARATORS.split(name)]
         return cls(_keys(texts), _keys(sections))
@@ -207,13 +202,13 @@ class Furniture:
         )
 
 
-def site_names(meta: dict[str, str], site_name: str | None) -> list[str]:
+def site_names(meta: MetaTags, site_name: str | None) -> list[str]:
     """The names the site gives itself: declared, og:site_name, application-name, @handle."""
-    found = (meta.get(key, "") for key in ("og:site_name", "application-name", "twitter:site"))
-    return [name for name in (site_name, *(clean(n).lstrip("@") for n in found)) if name]
+    found = (clean(name).lstrip("@") for name in declared_site_names(meta))
+    return [name for name in (site_name, *found) if name]
 
 
-def sections(tree: html.HtmlElement, meta: dict[str, str]) -> list[str]:
+def sections(tree: html.HtmlElement, meta: MetaTags) -> list[str]:
     """The sections the page says it is in: article:section, articleSection, breadcrumbs.
 
     A breadcrumb trail often ends with the article's own headline: only short items count.
@@ -288,14 +283,6 @@ def strip_site_name(
     if compact and section and furniture.is_section(section.group(1), exact=True):
         return stripped[: section.start()]
     return stripped
-
-
-def _host_brand(host: str) -> str:
-    """The host's label that names the site: "mirror" for mirror.co.uk, "ntv" for ntv.com.tr."""
-    labels = host.split(".")
-    while len(labels) > 1 and len(labels[-1]) <= 3:
-        labels.pop()  # the TLD and a "co", "com", "org" before it
-    return labels[-1]
 
 
 def _key(text: str) -> str:

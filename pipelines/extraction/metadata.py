@@ -71,6 +71,8 @@ MODIFIED_META = (
     "last-modified",
 )
 AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+# The names a site gives itself in meta tags, the handle of its social account last.
+SITE_NAME_META = ("og:site_name", "application-name", "twitter:site")
 
 
 @dataclass
@@ -95,7 +97,7 @@ class PageMetadata:
 
 def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     """Collect declared metadata from a parsed page, JSON-LD first, then meta tags."""
-    meta = _meta_tags(tree)
+    meta = meta_tags(tree)
     found = PageMetadata()
     objects = list(jsonld_objects(tree))  # each script parsed once, for every question below
     article = next((o for o in objects if any(t in ARTICLE_TYPES for t in _types(o))), None)
@@ -151,8 +153,9 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     return found
 
 
-class _Meta:
-    """Meta tags by lower-cased name or property, keeping repeated values in order."""
+class MetaTags:
+    """Meta tags by lower-cased name or property, keeping repeated values in order: the
+    one reading of a page's meta tags, for metadata and titles alike."""
 
     def __init__(self) -> None:
         self.values: dict[str, list[str]] = {}
@@ -167,8 +170,9 @@ class _Meta:
         return [v for v in self.values.get(key, []) if v]
 
 
-def _meta_tags(tree: lxml_html.HtmlElement) -> _Meta:
-    meta = _Meta()
+def meta_tags(tree: lxml_html.HtmlElement) -> MetaTags:
+    """The page's meta tags, entities decoded (`name`, `property`, `itemprop`, `http-equiv`)."""
+    meta = MetaTags()
     for element in tree.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
         key = key or element.get("http-equiv")
@@ -178,7 +182,12 @@ def _meta_tags(tree: lxml_html.HtmlElement) -> _Meta:
     return meta
 
 
-def _first(meta: _Meta, names: tuple[str, ...]) -> str | None:
+def declared_site_names(meta: MetaTags) -> list[str]:
+    """Every name the page's meta tags give its site, in `SITE_NAME_META` order."""
+    return [value for key in SITE_NAME_META if (value := meta.get(key))]
+
+
+def _first(meta: MetaTags, names: tuple[str, ...]) -> str | None:
     return next((value for name in names if (value := meta.get(name))), None)
 
 

@@ -27,9 +27,9 @@ from htmldate import find_date
 from htmldate.extractors import try_date_expr  # htmldate's reader of one date expression
 from lxml import etree, html
 
-from pipelines.normalise import fold
-from pipelines.titles import SEPARATORS
-from pipelines.visible import visible_text
+from crawler.normalise import fold
+from pipelines.extraction.titles import SEPARATORS
+from pipelines.extraction.visible import visible_text
 
 HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 DIGIT = re.compile(r"\d")

@@ -19,9 +19,9 @@ from functools import cached_property
 
 from lxml import html
 
-from pipelines.credits import parse_credit_line
-from pipelines.normalise import fold
-from pipelines.visible import visible_text
+from crawler.normalise import fold
+from pipelines.extraction.credits import parse_credit_line
+from pipelines.extraction.visible import visible_text
 
 LINKED_LINE = 0.6  # share of a line covered by link texts above which it is a teaser
 MIN_LINK_TEXT = 15  # shorter link texts ("here", "Facebook") say nothing about a line
