@@ -44,7 +44,7 @@ SLOW = (
     # 0.9 s: a real engine with AutoThrottle
     "tests/crawler/middlewares/test_robots_delay.py::test_crawl_delay_for_our_agent_is_capped",
     # 0.7 s each
-    "tests/pipelines/test_embedded.py::test_a_shell_page_gets_its_story_from_its_scripts",
+    "tests/pipelines/extraction/test_embedded.py::test_a_shell_page_gets_its_story_from_its_scripts",
     "tests/pipelines/test_collapse.py::test_the_stories_and_their_articles_do_not_depend_on",
 )
 # Fixtures that take over 0.5 s to build: a test using one (or given its name as a
