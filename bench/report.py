@@ -19,6 +19,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -97,7 +98,7 @@ def copy_text(rng: random.Random, text: list[str]) -> list[str]:
 
 def fields(
     rng: random.Random, doc: str, site: str, title: str, when: datetime, text: list[str]
-) -> dict:
+) -> dict[str, Any]:
     return {
         "id": doc,
         "url": f"https://{site}/{when:%Y/%m/%d}/{title.lower().replace(' ', '-')}",

@@ -35,7 +35,7 @@ def last_records(records: Iterable[Record]) -> dict[str, Record]:
 def is_copy(record: Record) -> bool:
     """A copy record: `kind` says so, or (records without `kind`) it has a `duplicate_of`."""
     if "kind" in record:
-        return record["kind"] == "copy"
+        return bool(record["kind"] == "copy")
     return bool(record.get("duplicate_of"))
 
 

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -103,7 +104,7 @@ class Fingerprinter:
             num_perm=self.num_perm, permutations=self._permutations, hashfunc=int, scheme=SCHEME
         )
         minhash.update_batch(hashed.tolist())
-        return minhash.hashvalues
+        return cast(np.ndarray, minhash.hashvalues)  # datasketch is untyped
 
     @staticmethod
     def _band_keys(name: str, bands: int, rows: int, signature: np.ndarray) -> list[int]:

@@ -91,7 +91,7 @@ class Outage:
                 )
             elapsed = now - self.since
             if elapsed < self.retry_for:
-                wait = min(BACKOFF_BASE * 2 ** (failures - 1), BACKOFF_CAP)
+                wait = min(BACKOFF_BASE * 2.0 ** (failures - 1), BACKOFF_CAP)
                 return min(wait, self.retry_for - elapsed)
             self.gave_up, self.error, self.url = True, error, url
         # A warning: whoever gave up says what it means for the run (crawler.extensions.outage

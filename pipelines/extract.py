@@ -14,6 +14,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from functools import cached_property
@@ -277,7 +278,7 @@ def choose_published(
     Candidates are tried in order of trust; the page text is searched last, without its
     chrome and after the headline (see `text_date`).
     """
-    candidates = [
+    candidates: list[tuple[Callable[[], str | None], str | None]] = [
         (lambda: declared.published, declared.published_source),
         (lambda: hints.published, hints.published_source),
         (lambda: url_date(url), "url"),

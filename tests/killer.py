@@ -67,14 +67,16 @@ class KillDuringRepair:
 
         step = crawler.settings.get("KILL_DURING_REPAIR")
         if step == "publish":
-            replace = runs.os.replace
+            # os.replace publishes the run's files (crawler.runs): dying after it is a kill
+            # between publishing the output and recording it.
+            replace = os.replace
 
             def replace_then_die(source: Any, target: Any) -> None:
                 replace(source, target)
                 if str(target).endswith(".jsonl"):
                     _die()
 
-            runs.os.replace = replace_then_die  # type: ignore[assignment]
+            os.replace = replace_then_die  # type: ignore[assignment]
         elif step == "state":
             real_repair = runs.repair
 

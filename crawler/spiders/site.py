@@ -12,7 +12,8 @@ from typing import Annotated, Any
 from scrapy import Request
 
 from crawler.config import ConfigError, whole_number
-from crawler.spiders.base import DEFAULT_DEPTH, Arg, NewsSpider
+from crawler.sources import DEFAULT_DEPTH
+from crawler.spiders.base import Arg, NewsSpider
 from crawler.urllists import from_argument, from_file
 
 

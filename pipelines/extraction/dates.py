@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import cached_property
+from typing import cast
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateutil_parser
@@ -413,6 +414,6 @@ def _parse(text: str) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         pass
     try:
-        return dateutil_parser.parse(text, fuzzy=False)
+        return cast(datetime, dateutil_parser.parse(text, fuzzy=False))  # untyped library
     except (ValueError, OverflowError):
         return None

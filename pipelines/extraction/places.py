@@ -95,4 +95,4 @@ def _markup(element: html.HtmlElement) -> str:
     """Tag, class words and id, digits dropped: "div.story-box#main"."""
     classes = sorted(DIGITS.sub("", word) for word in (element.get("class") or "").split())
     name = DIGITS.sub("", element.get("id") or "")
-    return element.tag + "".join(f".{c}" for c in classes if c) + (f"#{name}" if name else "")
+    return str(element.tag) + "".join(f".{c}" for c in classes if c) + (f"#{name}" if name else "")

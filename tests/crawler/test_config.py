@@ -1,7 +1,7 @@
 import pytest
 from scrapy.settings import Settings
 
-from crawler.addon import CHECKS, DEFAULTS, SETTING_KINDS
+from crawler.addon import CHECKS, SETTING_KINDS
 from crawler.config import (
     Age,
     AutoOrInteger,
@@ -16,6 +16,7 @@ from crawler.config import (
     read_file,
     setting_kinds,
 )
+from crawler.defaults import DEFAULTS
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ clusters in the state are the same for two crawl orders.
 
 import pytest
 
-from bench.dedup import clusters, pairs, score, state_partition
+from bench.dedup import clusters, score, state_partition
+from bench.story_scores import pairs
 from bench.syndication_web import Web, build_web
 from tests.conftest import SitesServer, run_crawl
 
