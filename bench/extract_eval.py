@@ -29,7 +29,8 @@ from typing import Any
 
 import trafilatura
 
-from bench.extract import Scores, newsfold_document, report
+from bench.extract_report import Scores, report
+from bench.newsfold_reading import newsfold_document
 from crawler.responses import choose_encoding
 from crawler.state import SQLiteState
 from pipelines.templates import SiteTemplates

@@ -1,4 +1,5 @@
-"""No import cycles in `crawler/` and `pipelines/`, and the state's pure code without Scrapy.
+"""No import cycles in the code (`crawler/`, `pipelines/`, `bench/`, `sample/`), and the
+state's pure code without Scrapy.
 
 A cycle makes the order of imports matter (a name half-defined when the other module
 reads it) and ties modules that should change apart. The graph is read from the source
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("crawler", "pipelines")
+PACKAGES = ("crawler", "pipelines", "bench", "sample")
 
 
 def module_names(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:
