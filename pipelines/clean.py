@@ -13,7 +13,6 @@ from scrapy.exceptions import DropItem
 from crawler.items import Document, Page
 from crawler.stats import CLEAN_CREDITS, CLEAN_TEMPLATE_BLOCKS, DROPPED
 from pipelines.extraction import cleaning
-from pipelines.extraction.cleaning import clean_page
 from pipelines.templates import SiteTemplates
 
 if TYPE_CHECKING:
@@ -79,7 +78,9 @@ class CleanPipeline:
         if not isinstance(item, Page):
             return item
         try:
-            page = clean_page(item, self.min_chars, self.max_linked_fraction, self.templates)
+            page = cleaning.clean_page(
+                item, self.min_chars, self.max_linked_fraction, self.templates
+            )
         except cleaning.NotAnArticle as refused:
             self.stats.inc_value(DROPPED + refused.reason)
             raise NotAnArticle(refused) from refused

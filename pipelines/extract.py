@@ -17,7 +17,6 @@ from scrapy.exceptions import DropItem
 from crawler.items import Page
 from crawler.stats import BODY_CHANGE, DROPPED, EXTRACT_PAGES, PUBLISHED_SOURCE, TEXT_SOURCE
 from pipelines.extraction import document
-from pipelines.extraction.document import extract_or_refuse
 
 if TYPE_CHECKING:
     from typing import Self
@@ -97,9 +96,9 @@ class ExtractPipeline:
         if not isinstance(item, Page):
             return item
         if self.pool is None:
-            result = extract_or_refuse(item)
+            result = document.extract_or_refuse(item)
         else:
-            result = await asyncio.wrap_future(self.pool.submit(extract_or_refuse, item))
+            result = await asyncio.wrap_future(self.pool.submit(document.extract_or_refuse, item))
         if isinstance(result, str):
             self.stats.inc_value(DROPPED + Unparseable.reason)
             raise Unparseable(document.Unparseable(result, item.url))
