@@ -26,7 +26,7 @@ import numpy as np
 from crawler.defaults import DEFAULTS
 from crawler.fingerprint import Fingerprinter
 from crawler.state import SQLiteState
-from pipelines.collapse import Collapser
+from pipelines.collapser import Collapser
 
 SHINGLES_PER_ARTICLE = 500
 VOCABULARY = [f"w{i}" for i in range(20_000)]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import contextlib
 
 from crawler.items import Document, Page
-from pipelines.clean import NotAnArticle, clean_page
-from pipelines.extract import extract_document
+from pipelines.extraction.cleaning import NotAnArticle, clean_page
+from pipelines.extraction.document import extract_document
 from pipelines.templates import SiteTemplates
 
 

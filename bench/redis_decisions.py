@@ -36,7 +36,7 @@ from bench.redis_server import RedisServer
 from crawler.defaults import DEFAULTS
 from crawler.fingerprint import SCHEME, Fingerprint, Fingerprinter
 from crawler.state import StateStore, open_state
-from pipelines.collapse import Collapser
+from pipelines.collapser import Collapser
 
 VOCABULARY = 20_000
 COPY_EVERY = 10

@@ -1,2 +1,3 @@
-"""newsfold's item pipelines, in flow order: extract, clean, collapse, store; and the
-extraction library they call (`pipelines.extraction`)."""
+"""newsfold's item pipelines, in flow order: extract, clean, collapse, store; and the pure
+logic they call, free of Scrapy: the extraction library (`pipelines.extraction`) and the
+collapse decision (`pipelines.collapser`)."""

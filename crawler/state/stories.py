@@ -3,7 +3,7 @@
 A page is numbered and indexed by its band keys (`claim`), the stories of its candidates
 are read in one step (`snapshot`), and the decision is written in one step (`settle`)
 that refuses a story changed since it was read, so that processes deciding at once never
-keep two copies of one story (`pipelines.collapse`).
+keep two copies of one story (`pipelines.collapser`).
 """
 
 from __future__ import annotations

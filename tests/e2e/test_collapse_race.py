@@ -18,7 +18,7 @@ from typing import Any
 
 from crawler.fingerprint import Fingerprinter
 from crawler.state import StateStore, open_state
-from pipelines.collapse import Collapser
+from pipelines.collapser import Collapser
 from tests.conftest import prose
 from tests.pipelines.test_collapse import fields
 
@@ -175,9 +175,9 @@ def test_a_page_claimed_by_a_killed_worker_is_waited_for_once(redis_server, monk
     """A worker killed between claim and settle: the next copy waits `SETTLE_WAIT`, then
     goes on without the page; no later copy waits for it, and when it comes back it
     joins the story like any later copy."""
-    import pipelines.collapse
+    import pipelines.collapser
 
-    monkeypatch.setattr(pipelines.collapse, "SETTLE_WAIT", 0.2)
+    monkeypatch.setattr(pipelines.collapser, "SETTLE_WAIT", 0.2)
     (first, text_a, day_a), (second, text_b, day_b), (third, text_c, day_c) = story_pages()[1]
     store = open_state(redis_server.url)
     deciding = collapser(store)

@@ -1,7 +1,12 @@
+import asyncio
+
 import pytest
+from scrapy.utils.test import get_crawler
 
 from crawler.items import Document, Page
-from pipelines.clean import NotAnArticle, clean_page
+from crawler.stats import DROPPED
+from pipelines import clean
+from pipelines.extraction.cleaning import NotAnArticle, clean_page
 from tests.conftest import prose
 
 TEXT = "\n".join(prose(1))
@@ -99,3 +104,17 @@ def test_a_short_story_in_a_cjk_script_is_long_enough():
 def test_website_type_with_declared_date_is_an_article():
     cleaned = clean_page(page(page_type="website", published_source="meta"), 400, 0.5)
     assert cleaned.id
+
+
+def test_the_stage_drops_a_refused_page_with_its_message_and_reason():
+    """Scrapy counts a drop by its class name (item_dropped_reasons_count/NotAnArticle),
+    the manifest by its `reason`, newsfold's stats under `DROPPED`."""
+    stats = get_crawler().stats
+    assert stats is not None
+    stage = clean.CleanPipeline(stats, 400, 0.5, None)
+    with pytest.raises(clean.NotAnArticle) as dropped:
+        asyncio.run(stage.process_item(page("http://news.test/")))
+    assert type(dropped.value).__name__ == "NotAnArticle"
+    assert str(dropped.value) == "not an article (home_page): http://news.test/"
+    assert (dropped.value.reason, dropped.value.log_level) == ("home_page", "INFO")
+    assert stats.get_value(DROPPED + "home_page") == 1

@@ -8,7 +8,7 @@ import pytest
 
 from crawler.fingerprint import Fingerprinter
 from crawler.state import open_state
-from pipelines.collapse import Collapser
+from pipelines.collapser import Collapser
 from tests.conftest import prose
 
 ORIGINAL = prose(1, paragraphs=12)

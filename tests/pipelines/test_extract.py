@@ -8,13 +8,9 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Document, Hints, Page
-from pipelines.extract import (
-    ExtractPipeline,
-    Unparseable,
-    extract_document,
-    linked_fraction,
-    prose_share,
-)
+from crawler.stats import DROPPED
+from pipelines.extract import ExtractPipeline, Unparseable
+from pipelines.extraction.document import extract_document, linked_fraction, prose_share
 from tests.conftest import SAMPLE_SITES, article_page, prose
 
 FUNDUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fundus-news-pages"
@@ -199,3 +195,20 @@ def test_a_text_of_menus_and_buttons_has_little_prose():
     assert prose_share(story) == 1.0
     assert prose_share(f"{story}\n{menus}") < 0.5 < prose_share(f"{story}\nSubscribe")
     assert prose_share("") == 0.0
+
+
+def test_the_stage_drops_an_unparseable_page_with_its_message_and_reason():
+    """Scrapy counts a drop by its class name (item_dropped_reasons_count/Unparseable),
+    the manifest by its `reason`, newsfold's stats under `DROPPED`."""
+    stats = get_crawler().stats
+    assert stats is not None
+    page = make_page(b"<html>" + b"<div>" * 100_000 + b"deep</html>")
+    with pytest.raises(Unparseable) as dropped:
+        asyncio.run(ExtractPipeline(stats, workers=0).process_item(page))
+    assert type(dropped.value).__name__ == "Unparseable"
+    message = str(dropped.value)
+    assert message.startswith("unparseable page (nested deeper than the HTML parser allows: ")
+    assert message.endswith("): http://news.test/a.html")
+    assert dropped.value.detail in message
+    assert (dropped.value.reason, dropped.value.log_level) == ("unparseable", "INFO")
+    assert stats.get_value(DROPPED + "unparseable") == 1

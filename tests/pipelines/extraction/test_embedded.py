@@ -5,7 +5,7 @@ import json
 from lxml import html
 
 from crawler.items import Document, Page
-from pipelines.extract import extract_document
+from pipelines.extraction.document import extract_document
 from pipelines.extraction.embedded import embedded_html
 
 PARAS = [

@@ -3,7 +3,7 @@
 from lxml import html
 
 from crawler.items import Page
-from pipelines.extract import extract_document
+from pipelines.extraction.document import extract_document
 from pipelines.extraction.layout import paragraphs, prepare, story_container
 
 # A story in Portuguese, one in Dutch and one in French: four paragraphs each.

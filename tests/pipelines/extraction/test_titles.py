@@ -2,7 +2,7 @@ import pytest
 from lxml import html
 
 from crawler.items import Document, Page
-from pipelines.extract import extract_document
+from pipelines.extraction.document import extract_document
 from pipelines.extraction.metadata import meta_tags, read_metadata
 from pipelines.extraction.titles import (
     Furniture,
@@ -306,7 +306,7 @@ def test_site_name_before_the_headline_and_headlines_with_separators(title_tag, 
 
 def test_a_domain_name_ending_the_title_tag_is_the_site_name():
     from crawler.items import Page
-    from pipelines.extract import extract_document
+    from pipelines.extraction.document import extract_document
 
     body = (
         b"<html><head><title>Ponte reabre em maio | ribeira.pt</title></head><body></body></html>"
