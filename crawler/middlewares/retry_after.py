@@ -17,6 +17,7 @@ AutoThrottle rewrites.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from time import monotonic
@@ -77,7 +78,10 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_wait = settings.getfloat("RETRY_AFTER_MAX", DEFAULTS["RETRY_AFTER_MAX"])
         self.statuses = RETRY_AFTER_STATUSES & self.retry_http_codes
-        self.resume_at: dict[str, float] = {}  # download slot key -> monotonic time
+        self.resume_at: dict[str, float] = {}  # download slot key -> `clock` time
+        # The clock and the pause, which tests replace to wait without waiting.
+        self.clock: Callable[[], float] = monotonic
+        self.pause: Callable[[float], Awaitable[None]] = sleep
 
     def _slot_key(self, request: Request) -> str:
         return self.crawler.engine.downloader.get_slot_key(request)
@@ -85,8 +89,8 @@ class RetryAfterMiddleware(RetryMiddleware):
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         key = self._slot_key(request)
         # A later Retry-After from the same site may extend the pause while we sleep.
-        while (wait := self.resume_at.get(key, 0.0) - monotonic()) > 0:
-            await sleep(wait)
+        while (wait := self.resume_at.get(key, 0.0) - self.clock()) > 0:
+            await self.pause(wait)
         self.resume_at.pop(key, None)
 
     def process_response(
@@ -110,7 +114,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             )
             return response
         key = self._slot_key(request)
-        self.resume_at[key] = max(self.resume_at.get(key, 0.0), monotonic() + wait)
+        self.resume_at[key] = max(self.resume_at.get(key, 0.0), self.clock() + wait)
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
