@@ -60,8 +60,9 @@ COMMON_PATHS = (
 )
 # How a candidate was found, in the order they are probed.
 ORIGINS = ("declared", "anchor", "robots", "common")
-# What a candidate turned out to be, best first (`rank`).
-KINDS = ("news_sitemap", "feed", "sitemap")
+# What a candidate turned out to be, best first (`rank`); "start" is the page discovery
+# began from, crawled as a start page when the site lists its articles nowhere else.
+KINDS = ("news_sitemap", "feed", "sitemap", "start")
 HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
@@ -222,3 +223,40 @@ def sample(entries: list[str], size: int) -> list[str]:
     """The first `size` distinct entries: the newest in a feed, the first listed in a
     sitemap (spread would cost a request each and judge the same rule)."""
     return list(dict.fromkeys(entries))[:size]
+
+
+@dataclass
+class Found:
+    """A candidate judged: what it is, what it lists, and how many sampled pages of it
+    are articles."""
+
+    url: str
+    kind: str  # one of KINDS
+    entries: int
+    newest: str | None
+    articles: int  # sampled entries that are article pages
+    sampled: int
+
+    @property
+    def share(self) -> float:
+        return self.articles / self.sampled if self.sampled else 0.0
+
+    def describe(self) -> str:
+        newest = f", newest {self.newest}" if self.newest else ""
+        listed = "links" if self.kind == "start" else "entries"
+        return (
+            f"{self.kind.replace('_', ' ')}: {self.entries} {listed}{newest}, "
+            f"{self.articles}/{self.sampled} sampled pages are articles"
+        )
+
+
+def choose(found: list[Found], min_share: float) -> list[Found]:
+    """The candidates a source should list: the news sitemaps and feeds whose sampled
+    entries are articles; failing those, general sitemaps (a whole archive, heavier to
+    read each run); failing those, the start page."""
+    good = [item for item in found if item.sampled and item.share >= min_share]
+    for kinds in (("news_sitemap", "feed"), ("sitemap",), ("start",)):
+        chosen = [item for item in good if item.kind in kinds]
+        if chosen:
+            return sorted(chosen, key=lambda item: rank(item.kind))
+    return []
