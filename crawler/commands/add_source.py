@@ -15,6 +15,7 @@ or cannot be written: one line), 5 when nothing led to article pages.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -75,7 +76,7 @@ class Command(ScrapyCommand):
         try:
             name = self._check(url, Path(opts.output), opts.name)
         except ConfigError as error:
-            self.exitcode = report_start_failure(error, mistakes_logger())
+            self.exitcode = _mistake(error)
             return
         if name is None:
             return
@@ -96,9 +97,7 @@ class Command(ScrapyCommand):
             with Path(opts.output).open("a", encoding="utf-8") as file:
                 file.write(("\n" if Path(opts.output).stat().st_size else "") + block)
         except OSError as error:
-            self.exitcode = report_start_failure(
-                ConfigError(f"cannot write {opts.output}: {describe(error)}"), mistakes_logger()
-            )
+            self.exitcode = _mistake(ConfigError(f"cannot write {opts.output}: {describe(error)}"))
             return
         for key, found_url, comment in chosen:
             print(f"{key}: {found_url}  # {comment}")
@@ -133,6 +132,13 @@ class Command(ScrapyCommand):
         scratch = getattr(self, "scratch", None)
         if scratch is not None:
             scratch.cleanup()
+
+
+def _mistake(error: ConfigError) -> int:
+    """The operator's mistake in one line on stderr (the crawl's log is not set up yet)."""
+    logger = mistakes_logger()
+    logger.setLevel(logging.INFO)  # the traceback, at DEBUG, is for newsfold's developers
+    return report_start_failure(error, logger)
 
 
 # Scrapy names a command after its module, and this one's name has a hyphen, which no
