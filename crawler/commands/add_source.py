@@ -39,7 +39,7 @@ DEFAULT_SOURCES = "sources.toml"
 LIST_OF = {"news_sitemap": "sitemaps", "feed": "feeds", "sitemap": "sitemaps", "start": "start"}
 
 
-class Command(ScrapyCommand):
+class AddSource(ScrapyCommand):
     requires_project = True
 
     def syntax(self) -> str:
@@ -143,4 +143,4 @@ def _mistake(error: ConfigError) -> int:
 
 # Scrapy names a command after its module, and this one's name has a hyphen, which no
 # importable name can: `crawler/commands/add-source.py` re-exports the class under it.
-Command.__module__ = "crawler.commands.add-source"
+AddSource.__module__ = "crawler.commands.add-source"
