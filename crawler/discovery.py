@@ -21,7 +21,14 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawler.feeds import FeedError, parse_feed
-from crawler.sitemaps import SitemapError, http_url, parse_sitemap, robots_sitemaps
+from crawler.sitemaps import (
+    SITEMAP_MAX_BYTES,
+    SitemapError,
+    gunzip,
+    http_url,
+    parse_sitemap,
+    robots_sitemaps,
+)
 from crawler.urls import canonical_url, site_of
 
 # `type` values of <link rel="alternate"> that name a feed (trafilatura's FEED_TYPES,
@@ -63,6 +70,7 @@ ORIGINS = ("declared", "anchor", "robots", "common")
 # What a candidate turned out to be, best first (`rank`); "start" is the page discovery
 # began from, crawled as a start page when the site lists its articles nowhere else.
 KINDS = ("news_sitemap", "feed", "sitemap", "start")
+GZIP_MAGIC = b"\x1f\x8b"
 HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
@@ -159,6 +167,11 @@ def plan(candidates: list[Candidate], limit: int) -> list[Candidate]:
 def read_candidate(body: bytes, url: str, content_type: str | None = None) -> Reading:
     """What a fetched candidate is: a feed or sitemap read by the crawl's own readers,
     with the entries of the candidate's site; or the reason it is no use."""
+    if body[:2] == GZIP_MAGIC:  # /sitemap.xml.gz, sent without Content-Encoding
+        try:
+            body, _ = gunzip(body, SITEMAP_MAX_BYTES)
+        except SitemapError as error:
+            return Reading(url, problem=Refusal(url, "not_feed_or_sitemap", str(error)))
     if HTML_START.match(body[:2048]):
         return Reading(
             url, problem=Refusal(url, "feed_is_html", "an HTML page, not a feed or sitemap")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from crawler.discovery import (
     Candidate,
+    Found,
     article_share,
+    choose,
     common_candidates,
     declared_and_anchor_links,
     index_loop,
@@ -90,6 +92,13 @@ def test_a_news_sitemap_is_read_with_its_newest_date():
     )
 
 
+def test_a_gzipped_sitemap_is_read():
+    import gzip
+
+    reading = read_candidate(gzip.compress(NEWS_SITEMAP), "http://news.test/sitemap.xml.gz")
+    assert (reading.kind, len(reading.entries)) == ("news_sitemap", 2)
+
+
 def test_a_feed_a_sitemap_and_an_index_are_told_apart():
     feed = rss_feed(["http://news.test/a", "http://elsewhere.test/b"]).encode()
     reading = read_candidate(feed, "http://news.test/feed.xml", "application/rss+xml")
@@ -121,3 +130,19 @@ def test_index_loops_ranks_and_shares():
     ]
     assert article_share([True, False, True, True]) == 0.75
     assert article_share([]) == 0.0
+
+
+def test_choose_prefers_news_sitemaps_and_feeds_then_sitemaps_then_the_start_page():
+    def found(url: str, kind: str, articles: int, sampled: int = 3) -> Found:
+        return Found(url, kind, 10, None, articles, sampled)
+
+    start = found("/", "start", 3)
+    general = found("/sitemap.xml", "sitemap", 3)
+    feed = found("/rss", "feed", 2)
+    news = found("/news.xml", "news_sitemap", 3)
+    comments = found("/comments", "feed", 1)  # 1/3 articles: under the share
+    assert choose([start, general, feed, news, comments], 0.5) == [news, feed]
+    assert choose([start, general, comments], 0.5) == [general]
+    assert choose([start, comments, found("/empty", "feed", 0, 0)], 0.5) == [start]
+    assert choose([comments], 0.5) == []
+    assert news.describe() == "news sitemap: 10 entries, 3/3 sampled pages are articles"
