@@ -228,10 +228,6 @@ def rank(kind: str) -> int:
     return KINDS.index(kind)
 
 
-def article_share(verdicts: list[bool]) -> float:
-    return sum(verdicts) / len(verdicts) if verdicts else 0.0
-
-
 def sample(entries: list[str], size: int) -> list[str]:
     """The first `size` distinct entries: the newest in a feed, the first listed in a
     sitemap (spread would cost a request each and judge the same rule)."""

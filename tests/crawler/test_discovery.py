@@ -6,7 +6,6 @@ from __future__ import annotations
 from crawler.discovery import (
     Candidate,
     Found,
-    article_share,
     choose,
     common_candidates,
     declared_and_anchor_links,
@@ -120,7 +119,7 @@ def test_bad_candidates_each_have_a_reason():
     assert off.problem is not None and off.problem.reason == "off_site_entries"
 
 
-def test_index_loops_ranks_and_shares():
+def test_index_loops_and_ranks():
     assert index_loop("http://news.test/index.xml", ["http://news.test/index.xml#x"])
     assert not index_loop("http://news.test/s1.xml", ["http://news.test/index.xml"])
     assert sorted(["sitemap", "feed", "news_sitemap"], key=rank) == [
@@ -128,8 +127,6 @@ def test_index_loops_ranks_and_shares():
         "feed",
         "sitemap",
     ]
-    assert article_share([True, False, True, True]) == 0.75
-    assert article_share([]) == 0.0
 
 
 def test_choose_prefers_news_sitemaps_and_feeds_then_sitemaps_then_the_start_page():

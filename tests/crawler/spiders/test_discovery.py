@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from crawler.stats import DISCOVERY_SKIPS
 from tests.conftest import SitesServer, article_page, crawl_command, prose, rss_feed
 
 STORIES = [f"/2024/03/0{n}/story-number-{n}-of-the-week.html" for n in range(1, 4)]
@@ -258,6 +259,7 @@ def test_bad_input_of_discovery_is_skipped_with_its_reason(make_web, crawl, tmp_
         "feed_is_html": 1,
         "sitemap_loop": 2,
     }
+    assert set(skipped) <= set(DISCOVERY_SKIPS)  # each reason named in crawler/stats.py
     assert "Skipped http://loops.test/feed.html (feed_is_html)" in result.log
     assert len(result.articles) == 3  # from the feed at a common path
     (manifest,) = (json.loads(p.read_text()) for p in result.workdir.glob("manifest-*.json"))
