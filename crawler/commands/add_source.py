@@ -66,6 +66,7 @@ class AddSource(ScrapyCommand):
         if "LOG_LEVEL" not in given and not opts.loglevel:  # the crawl's warnings, no more
             self.settings.set("LOG_LEVEL", "WARNING", "cmdline")
         if "STATE_URL" not in given:
+            # Removed when the command's process ends (TemporaryDirectory's finaliser).
             self.scratch = tempfile.TemporaryDirectory(prefix="newsfold-add-source-")
             self.settings.set("STATE_URL", f"sqlite:///{self.scratch.name}/state.sqlite", "cmdline")
 
@@ -127,11 +128,6 @@ class AddSource(ScrapyCommand):
         self.crawler_process.start()
         spider = crawler.spider
         return spider.result if isinstance(spider, DiscoverSpider) else None
-
-    def __del__(self) -> None:
-        scratch = getattr(self, "scratch", None)
-        if scratch is not None:
-            scratch.cleanup()
 
 
 def _mistake(error: ConfigError) -> int:
