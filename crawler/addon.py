@@ -50,6 +50,10 @@ CHECKS: dict[str, Kind] = {
     "FRONTIER_IDLE_EXIT": Number(0, unit="seconds"),
     "REDIS_RETRY_FOR": Number(0, unit="seconds"),
     "PROGRESS_INTERVAL": Number(0, unit="seconds"),
+    "DISCOVERY_MAX_PROBES": Integer(1),
+    "DISCOVERY_SAMPLE": Integer(1),
+    "DISCOVERY_MIN_SHARE": Number(0, 1),
+    "DISCOVERY_TTL": Age(),
 }
 SETTING_KINDS = setting_kinds(DEFAULTS, CHECKS)
 

@@ -52,6 +52,13 @@ DEFAULTS: dict[str, Any] = {
     "FRONTIER_NAME": "",
     "FRONTIER_IDLE_EXIT": 30,
     "REDIS_RETRY_FOR": 60,
+    # Discovery (`home =` sources, `scrapy add-source`): candidates probed per site at most,
+    # entries fetched per candidate to judge it, the share of those that must be articles,
+    # and how long a site's discovery is reused from the state before it is probed again.
+    "DISCOVERY_MAX_PROBES": 12,
+    "DISCOVERY_SAMPLE": 3,
+    "DISCOVERY_MIN_SHARE": 0.5,
+    "DISCOVERY_TTL": "1d",
     # Seconds between progress lines (crawler.extensions.progress); 0: none.
     "PROGRESS_INTERVAL": 30,
 }

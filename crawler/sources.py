@@ -6,6 +6,9 @@
     sitemaps = []          # sitemap URLs, or a site's robots.txt
     start = []             # home or section pages for a site crawl
     depth = 2              # link depth for start pages
+    home = "https://..."   # or only this: the site's feeds and sitemaps discovered
+                           # from its home page at each run (`crawler.discovery`),
+                           # reused for DISCOVERY_TTL
 
 TOML accepts values the crawl cannot use: `feeds = "https://..."` (a string, not a
 list) would be read letter by letter. Every key's type is checked when the file is
@@ -15,6 +18,7 @@ URL keeps the line it was written on, so an unusable one is reported there.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +28,7 @@ from crawler.urllists import Listed
 
 DEFAULT_DEPTH = 2
 LISTS = ("feeds", "sitemaps", "start")
-KEYS = ("name", *LISTS, "depth")
+KEYS = ("name", *LISTS, "depth", "home")
 
 
 @dataclass
@@ -34,9 +38,10 @@ class Source:
     sitemaps: list[Listed] = field(default_factory=list)
     start: list[Listed] = field(default_factory=list)
     depth: int = DEFAULT_DEPTH
+    home: Listed | None = None
 
     def entries(self) -> list[Listed]:
-        return [*self.feeds, *self.sitemaps, *self.start]
+        return [*self.feeds, *self.sitemaps, *self.start, *([self.home] if self.home else [])]
 
 
 class _Lines:
@@ -103,8 +108,17 @@ def _source(path: str, number: int, table: dict[str, Any], lines: _Lines) -> Sou
     for key in table:  # in the file's order, so that the lines are found in order
         if key in LISTS:
             setattr(source, key, _urls(path, label, name, key, table[key], lines))
-    if not (source.feeds or source.sitemaps or source.start):
-        raise ConfigError(f"{label} lists no feeds, sitemaps or start")
+    if "home" in table:
+        home = table["home"]
+        if not isinstance(home, str):
+            raise ConfigError(
+                f'{label}: home must be a URL in quotes, e.g. home = "https://...", not {home!r}'
+            )
+        line = lines.of(home)
+        where = f"{path} line {line}" if line else f"{path} home"
+        source.home = Listed(home.strip(), f"{where} (source {name!r}, home)", source=name)
+    if not (source.feeds or source.sitemaps or source.start or source.home):
+        raise ConfigError(f"{label} lists no feeds, sitemaps, start or home")
     return source
 
 
@@ -122,3 +136,23 @@ def _urls(path: str, label: str, name: str, key: str, value: Any, lines: _Lines)
         where = f"{path} line {line}" if line else f"{path} {key} item {number}"
         entries.append(Listed(item.strip(), f"{where} (source {name!r}, {key})", source=name))
     return entries
+
+
+def source_block(name: str, chosen: list[tuple[str, str, str]], note: str = "") -> str:
+    """A `[[source]]` table to append to a sources file: `chosen` is (key, URL, comment)
+    with key one of LISTS, each URL on its line with its comment."""
+    lines = [f"# {line}" for line in note.splitlines()] + ["[[source]]", f"name = {_quoted(name)}"]
+    for key in LISTS:
+        urls = [(url, comment) for listed, url, comment in chosen if listed == key]
+        if urls:
+            lines.append(f"{key} = [")
+            lines += [
+                f"    {_quoted(url)},  # {' '.join(comment.split())}" for url, comment in urls
+            ]
+            lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, but for DEL, which TOML refuses raw."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")

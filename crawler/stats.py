@@ -58,6 +58,25 @@ COLLAPSE = "newsfold/collapse/"
 SITEMAPS = "newsfold/sitemaps/"
 SITE_NOT_ARTICLE_LIKE = "newsfold/site/not_article_like"
 
+# Discovery (`crawler.spiders.discovering`): requests it made, guesses that found nothing
+# (a 404 at a common path is expected, not an error), what it chose by kind (`+ kind`:
+# news_sitemap, feed, sitemap, start), and sites whose discovery the state still held
+# (DISCOVERY_TTL). Its bad input is skipped as any input is, `SKIPPED + reason`, with the
+# reasons of DISCOVERY_SKIPS.
+DISCOVERY_PROBES = "newsfold/discovery/probes"
+DISCOVERY_MISSING = "newsfold/discovery/missing"
+DISCOVERY_FOUND = "newsfold/discovery/found/"
+DISCOVERY_CACHED = "newsfold/discovery/cached"
+DISCOVERY_SKIPS = (
+    "home_off_site",  # the home page redirected to another site
+    "off_site_link",  # a feed link to another site
+    "off_site_entries",  # a feed or sitemap listing only other sites' pages
+    "feed_is_html",  # a feed or sitemap link that served an HTML page
+    "not_feed_or_sitemap",  # a feed or sitemap link that served something else
+    "sitemap_loop",  # a sitemap index that lists itself or an index that led to it
+    "nothing_discovered",  # no candidate led to article pages
+)
+
 # Politeness: Retry-After waits honoured or refused as too long, robots.txt Crawl-delays
 # applied and capped at ROBOTS_MAX_CRAWL_DELAY.
 RETRY_AFTER_WAITED = "newsfold/retry_after/waited"

@@ -5,7 +5,9 @@ through it (as an HTTP proxy, so the sites keep their own host names), writes
 `output/demo/articles.jsonl` and `output/demo/copies.jsonl` from a fresh state, and
 prints a summary of the records folded as a consumer folds them (each id's record with
 the highest revision): whichever page of the story the crawl met first, its article is
-the original. Then writes the syndication report (`scrapy report`) to
+the original. Before the crawl, `scrapy add-source` discovers one sample site's feeds
+and sitemaps from its home page into `output/demo/discovered.toml`, and the demo prints
+what it chose. Then writes the syndication report (`scrapy report`) to
 `output/demo/report.html` and prints its path. Exits non-zero when the crawl fails or
 writes nothing.
 """
@@ -18,6 +20,7 @@ import shutil
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +86,31 @@ def crawl(proxy: str) -> int:
     return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
+DISCOVERED_SITE = "http://sahelmonitor.test/"
+
+
+def discover(proxy: str) -> list[str]:
+    """`scrapy add-source` on one sample site: what it chose, and how many guesses missed."""
+    command = [sys.executable, "-m", "scrapy", "add-source", DISCOVERED_SITE]
+    command += ["-o", str(OUT / "discovered.toml")]
+    for setting in (
+        "ALLOW_PRIVATE_NETWORKS=True",
+        "DOWNLOAD_DELAY=0",
+        "AUTOTHROTTLE_ENABLED=False",
+    ):
+        command += ["-s", setting]
+    env = {**ENV, "http_proxy": proxy}
+    done = subprocess.run(command, cwd=ROOT, env=env, check=False, capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    missed = sum(1 for line in lines if line.startswith("not found: "))
+    return [
+        f"Discovered by `scrapy add-source {DISCOVERED_SITE}` (exit {done.returncode}):",
+        *(f"  {line}" for line in lines if not line.startswith("not found: ")),
+        f"  {missed} other candidates probed and not used",
+        "",
+    ]
+
+
 def report() -> int:
     """`scrapy report` on the demo's state: the HTML report next to its output."""
     command = [
@@ -101,7 +129,9 @@ def report() -> int:
     return done.returncode
 
 
-def summary(records: list[dict[str, Any]], stats: dict[str, Any]) -> str:
+def summary(
+    records: list[dict[str, Any]], stats: dict[str, Any], discovered: Sequence[str] = ()
+) -> str:
     current = fold(records)
     articles = [r for r in current if r["kind"] == "article"]
     copies = [r for r in current if r["kind"] == "copy"]
@@ -111,6 +141,7 @@ def summary(records: list[dict[str, Any]], stats: dict[str, Any]) -> str:
     dropped = {k.split("/")[-1]: v for k, v in stats.items() if k.startswith(DROPPED)}
     reasons = ", ".join(f"{reason} {count}" for reason, count in dropped.items())
     lines = [
+        *discovered,
         f"newsfold demo: {stats.get(EXTRACT_PAGES, 0)} pages extracted -> "
         f"{len(articles)} articles, {len(copies)} copies, "
         f"{sum(dropped.values())} not articles ({reasons}); "
@@ -149,7 +180,9 @@ def main() -> int:
     )
     try:
         assert server.stdout is not None
-        code = crawl(server.stdout.readline().strip())
+        proxy = server.stdout.readline().strip()
+        discovered = discover(proxy)
+        code = crawl(proxy)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -163,7 +196,7 @@ def main() -> int:
     if code:
         print(f"demo report failed (exit {code})", file=sys.stderr)
         return code
-    print(summary(records, stats))
+    print(summary(records, stats, discovered))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from crawler.state.base import Reach
+from crawler.state.discovered import DiscoveredSources
 from crawler.state.records import Records
 from crawler.state.runs import RunLog
 from crawler.state.seen import SeenMarks
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 
-class StateStore(StoryIndex, Records, SeenMarks, TemplateBlocks, RunLog, Protocol):
+class StateStore(
+    StoryIndex, Records, SeenMarks, TemplateBlocks, RunLog, DiscoveredSources, Protocol
+):
     """Every part of the state: what a backend implements and the pipelines share."""
 
 

@@ -25,6 +25,7 @@ original. Keys, under the prefix `P`:
 - `P:st:<site>` hash: block key -> the tags (`page_tag`) of the site's pages that had it
   (site templates); `P:sb:<site>` hash: block key -> pages counted without their tag, by
   states written before tags were kept.
+- `P:disc:<site>` string: what discovery found for the site, and when (JSON).
 - `P:runs` set and `P:run:<id>` hash: the runs; `P:rd:<run>` hash: page -> seen marks of
   the pages a running run recorded (what `undeliver` forgets), deleted when the run ends.
 
@@ -969,6 +970,17 @@ class RedisState:
     def expire_seen(self, before: float) -> int:
         """Nothing to do: marks given a `ttl` expire by themselves."""
         return 0
+
+    def discovered(self, site: str) -> tuple[float, dict[str, list[str]]] | None:
+        value = self._reader().get(self._key("disc", site))
+        if value is None:
+            return None
+        kept = json.loads(value)
+        return float(kept["at"]), kept["found"]
+
+    def keep_discovered(self, site: str, found: dict[str, list[str]], at: float) -> None:
+        with self.transaction():
+            self._writer().set(self._key("disc", site), json.dumps({"at": at, "found": found}))
 
     def begin_run(self, run: dict[str, Any]) -> bool:
         """Register a run, False if its id is taken (workers start at the same second);

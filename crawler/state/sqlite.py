@@ -94,6 +94,9 @@ class SQLiteState:
         );
         CREATE INDEX IF NOT EXISTS seen_at ON seen (at);
         CREATE INDEX IF NOT EXISTS seen_doc ON seen (doc);
+        CREATE TABLE IF NOT EXISTS discovered (
+            site TEXT PRIMARY KEY, at REAL NOT NULL, found TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY, pid INTEGER, spider TEXT, started TEXT, ended TEXT,
             status TEXT NOT NULL, files TEXT NOT NULL DEFAULT '[]', host TEXT, manifest TEXT
@@ -533,6 +536,16 @@ class SQLiteState:
 
     def expire_seen(self, before: float) -> int:
         return self.db.execute("DELETE FROM seen WHERE at < ?", (before,)).rowcount
+
+    def discovered(self, site: str) -> tuple[float, dict[str, list[str]]] | None:
+        row = self.db.execute("SELECT at, found FROM discovered WHERE site = ?", (site,)).fetchone()
+        return (float(row[0]), json.loads(row[1])) if row else None
+
+    def keep_discovered(self, site: str, found: dict[str, list[str]], at: float) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO discovered (site, at, found) VALUES (?, ?, ?)",
+            (site, at, json.dumps(found)),
+        )
 
     def begin_run(self, run: dict[str, Any]) -> bool:
         """Register a run, False if its id is taken; `host` is this machine's name unless

@@ -74,7 +74,8 @@ def test_the_same_url_twice_gets_each_its_own_line(tmp_path):
             '[[source]]\nname = "x"\nfeed = ["https://x.test/"]\n',
             "source 1 ('x') has unknown keys ['feed'] (did you mean feeds?)",
         ),
-        ('[[source]]\nname = "x"\n', "source 1 ('x') lists no feeds, sitemaps or start"),
+        ('[[source]]\nname = "x"\n', "source 1 ('x') lists no feeds, sitemaps, start or home"),
+        ('[[source]]\nname = "x"\nhome = ["https://x.test/"]\n', "home must be a URL in quotes"),
         ('[[sources]]\nname = "x"\n', "unknown key 'sources' (did you mean source?)"),
         ('source = "x"\n', "'source' must be [[source]] tables"),
         ("# nothing yet\n", "no [[source]] tables"),
@@ -86,6 +87,24 @@ def test_every_key_is_checked_and_named(tmp_path, text, message):
         read_sources(path)
     assert str(raised.value).startswith(path)
     assert message in str(raised.value)
+
+
+def test_a_source_may_give_only_its_home_and_a_written_block_reads_back(tmp_path):
+    from crawler.sources import source_block
+
+    block = source_block(
+        'The "Times"',
+        [("feeds", "https://x.test/rss", "feed: 3 entries"), ("sitemaps", "https://x.test/s", "")],
+        "added by a test",
+    )
+    path = write(tmp_path, '[[source]]\nname = "x"\nhome = "https://x.test/"\n\n' + block)
+    home, written = read_sources(path)
+    assert home.home is not None and home.home.target == "https://x.test/"
+    assert home.home.where.startswith(f"{path} line 3")
+    assert (written.name, [e.target for e in written.entries()]) == (
+        'The "Times"',
+        ["https://x.test/rss", "https://x.test/s"],
+    )
 
 
 def test_a_toml_syntax_error_names_the_file_line_and_column(tmp_path):

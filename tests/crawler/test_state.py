@@ -298,6 +298,22 @@ def test_seen_urls_expire(tmp_path, redis_server):
     store.close()
 
 
+def test_discovered_sources_are_kept_replaced_and_reopened(state_url):
+    store = open_state(state_url)
+    assert store.discovered("news.test") is None
+    store.keep_discovered("news.test", {"feeds": ["http://news.test/rss"]}, at=100.0)
+    store.keep_discovered("news.test", {"feeds": [], "sitemaps": ["http://news.test/s"]}, at=200.0)
+    store.keep_discovered("other.test", {"feeds": []}, at=150.0)
+    store.close()
+    store = open_state(state_url)
+    assert store.discovered("news.test") == (
+        200.0,
+        {"feeds": [], "sitemaps": ["http://news.test/s"]},
+    )
+    assert store.discovered("other.test") == (150.0, {"feeds": []})
+    store.close()
+
+
 def test_undeliver_forgets_only_the_records_a_run_did_not_write(store):
     with store.transaction():
         for doc in ("a", "b", "c"):

@@ -179,6 +179,10 @@ def test_make_demo_script_prints_the_folded_story(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    assert (
+        "sitemaps: http://sahelmonitor.test/sitemap-news.xml  # news sitemap: 3 entries"
+        in done.stdout
+    )
     assert "Folded story" in done.stdout
     assert done.stdout.count("  copy   ") == 4
     assert "13 articles, 4 copies" in done.stdout
