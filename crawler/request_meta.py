@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 SOURCE = "newsfold_source"
 # The mark of an article page request that an input listed (`newsfold/input/total`).
 ARTICLE = "newsfold_article"
+# A request whose callback needs the memory of the process that made it (a discovery's
+# steps): a distributed crawl keeps it on this worker instead of the shared frontier.
+LOCAL = "newsfold_local"
 
 
 def source_of(response: Response) -> str | None:

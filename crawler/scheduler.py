@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -30,6 +31,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.frontier import Frontier, frontier_url
 from crawler.redisconn import redacted, redis_client
+from crawler.request_meta import LOCAL
 from crawler.stats import ARTICLE_REQUESTS, DEQUEUED_REDIS, ENQUEUED_REDIS, FRONTIER_ARTICLES
 
 if TYPE_CHECKING:
@@ -73,6 +75,8 @@ class FrontierScheduler(Scheduler):
         self.url = url
         self.stats = crawler.stats
         self._empty_since: float | None = None
+        # Requests marked LOCAL: this worker's own, never shared (see crawler.request_meta).
+        self.local: deque[Request] = deque()
         self._reported = 0
         self._beat: LoopingCall | None = None
 
@@ -126,6 +130,9 @@ class FrontierScheduler(Scheduler):
     def enqueue_request(self, request: Request) -> bool:
         # scrapy-redis's own, without the spider argument Scrapy 2.19 deprecates, and with
         # filter and queue in one step
+        if request.meta.get(LOCAL):
+            self.local.append(request)
+            return True
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
         try:
             if not self.queue.add(request, fingerprint):
@@ -138,6 +145,8 @@ class FrontierScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
+        if self.local:
+            return self.local.popleft()
         try:
             request = self.queue.pop()
         except UNREACHABLE:
@@ -148,7 +157,12 @@ class FrontierScheduler(Scheduler):
             self._empty_since = None
         return request
 
+    def __len__(self) -> int:
+        return len(self.local) + len(self.queue)
+
     def has_pending_requests(self) -> bool:
+        if self.local:
+            return True
         try:
             return bool(super().has_pending_requests())
         except UNREACHABLE:

@@ -25,7 +25,7 @@ from twisted.python.failure import Failure
 from crawler import discovery
 from crawler.discovery import Candidate, Found, Reading
 from crawler.pagekind import looks_like_article
-from crawler.request_meta import SOURCE
+from crawler.request_meta import LOCAL, SOURCE
 from crawler.responses import failure_reason
 from crawler.sitemaps import robots_sitemaps
 from crawler.spiders.base import NewsSpider
@@ -76,7 +76,7 @@ class DiscoveringSpider(NewsSpider):
             callback=callback,
             errback=self._discover_failed,
             cb_kwargs={"name": name, **kwargs},
-            meta={SOURCE: name},
+            meta={SOURCE: name, LOCAL: True},  # its steps live in this process
             dont_filter=True,  # the crawl that follows may fetch the same URLs
         )
 

@@ -173,3 +173,34 @@ def test_a_pop_sent_again_after_a_lost_reply_gets_the_same_request(redis_server)
     assert worker._pop(keys=keys, args=args) == first, "same call, same request"
     assert worker.server.zcard(worker.key("requests")) == 2
     assert {worker.pop(), worker.pop()} == {b"r0", b"r1", b"r2"} - {first}
+
+
+def test_a_local_request_stays_with_the_worker_that_made_it(redis_server):
+    """A request marked LOCAL (a discovery's step, whose callback needs its worker's
+    memory) never reaches the shared frontier; the others are shared as before."""
+    from scrapy import Request, Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.request_meta import LOCAL
+    from crawler.scheduler import FrontierScheduler
+
+    def worker(name: str) -> FrontierScheduler:
+        crawler = get_crawler(Spider, {"FRONTIER_URL": redis_server.url})
+        scheduler = FrontierScheduler(crawler, frontier(redis_server, worker=name), 0, "")
+        scheduler.open(Spider("news"))
+        return scheduler
+
+    first, second = worker("a"), worker("b")
+    try:
+        assert first.enqueue_request(Request("http://news.test/", meta={LOCAL: True}))
+        assert first.enqueue_request(Request("http://news.test/story.html"))
+        assert len(first) == 2 and first.has_pending_requests()
+        taken = second.next_request()
+        assert taken is not None and taken.url == "http://news.test/story.html"
+        assert second.next_request() is None, "the local request is not shared"
+        mine = first.next_request()
+        assert mine is not None and mine.url == "http://news.test/" and mine.meta[LOCAL]
+        assert first.next_request() is None and not first.has_pending_requests()
+    finally:
+        first.close("finished")
+        second.close("finished")
