@@ -7,6 +7,7 @@ a spider's `custom_settings` and `-s` on the command line all override them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.settings import BaseSettings
@@ -22,7 +23,7 @@ from crawler.config import (
     setting_kinds,
 )
 from crawler.defaults import DEFAULTS
-from crawler.feedstorage import check_feeds
+from crawler.feedstorage import check_feeds, check_folder
 from crawler.frontier import frontier_url
 
 # How newsfold's settings are checked when a crawl starts (`crawler.config`), so that a
@@ -50,6 +51,7 @@ CHECKS: dict[str, Kind] = {
     "FRONTIER_IDLE_EXIT": Number(0, unit="seconds"),
     "REDIS_RETRY_FOR": Number(0, unit="seconds"),
     "PROGRESS_INTERVAL": Number(0, unit="seconds"),
+    "WARC_MAX_SIZE": Integer(1),
 }
 SETTING_KINDS = setting_kinds(DEFAULTS, CHECKS)
 
@@ -115,6 +117,8 @@ class Newsfold:
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="addon")
         check_feeds(settings.getdict("FEEDS"))
+        if settings.get("WARC_DIR"):
+            check_folder(Path(settings["WARC_DIR"]) / "newsfold.warc.gz")
         settings["ITEM_PIPELINES"].update(PIPELINES)
         settings["EXTENSIONS"].update(
             {
@@ -134,6 +138,9 @@ class Newsfold:
                 # Scrapy's RetryMiddleware, in its place, honouring Retry-After.
                 "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
                 "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+                # Nearest the downloader but for the cache (900): the response as received,
+                # before redirects, retries and HttpCompressionMiddleware (590) touch it.
+                "crawler.middlewares.warc_out.WarcOutMiddleware": 880,
             }
         )
         # Redis: stop with exit code 7 when it stays unreachable; a redis:// frontier makes

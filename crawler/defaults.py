@@ -52,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "FRONTIER_NAME": "",
     "FRONTIER_IDLE_EXIT": 30,
     "REDIS_RETRY_FOR": 60,
+    # WARC out (crawler.middlewares.warc_out): the folder of the crawl's WARC files (empty:
+    # none written), and the size in bytes at which a file is closed and the next begun.
+    "WARC_DIR": "",
+    "WARC_MAX_SIZE": 1_000_000_000,
     # Seconds between progress lines (crawler.extensions.progress); 0: none.
     "PROGRESS_INTERVAL": 30,
 }

@@ -72,6 +72,12 @@ STATE_UNREACHABLE = "newsfold/state_unreachable"
 LOCKED = "newsfold/locked"
 OUTPUT_FAILED = "newsfold/output_failed"
 
+# WARC out (`WARC_DIR`): records written (a response and its request per fetch), their
+# compressed bytes, and the files begun.
+WARC_RECORDS = "newsfold/warc/records"
+WARC_BYTES = "newsfold/warc/bytes"
+WARC_FILES = "newsfold/warc/files"
+
 # Scrapy's own stats that newsfold reads (and scrapy-redis's names for the frontier).
 REQUEST_COUNT = "downloader/request_count"
 RESPONSE_COUNT = "downloader/response_count"
