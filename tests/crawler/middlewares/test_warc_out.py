@@ -1,0 +1,209 @@
+"""WARC out: a crawl archives every response with its request, and each record points at
+its page's response record; rotation, the manifest, and a kill -9 mid-write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import subprocess
+from base64 import b32encode
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.warc_writer import whole_end
+from tests.conftest import crawl_command, read_jsonl, run_crawl, story_web, validate_records
+
+STORIES, COPIES = 6, 2
+ARGS = {"feeds": "http://news.test/feed.xml,http://mirror.test/feed.xml"}
+PAGES = {f"http://news.test/story-{n}.html" for n in range(STORIES)} | {
+    f"http://mirror.test/copy-{n}.html" for n in range(COPIES)
+}
+FETCHED = PAGES | {
+    "http://news.test/feed.xml",
+    "http://mirror.test/feed.xml",
+    "http://news.test/robots.txt",
+    "http://mirror.test/robots.txt",
+}
+
+
+def read_warc(path: Path) -> list[dict[str, Any]]:
+    """Every record of a WARC file, read to its end (a torn record raises)."""
+    records = []
+    with path.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            payload = record.raw_stream.read()
+            records.append(
+                {"type": record.rec_type, "headers": record.rec_headers, "payload": payload}
+            )
+    return records
+
+
+def response_at(path: Path, offset: int) -> Any:
+    with path.open("rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        return record.rec_type, record.rec_headers["WARC-Target-URI"]
+
+
+def check_pointers(workdir: Path, records: list[dict[str, Any]]) -> None:
+    for record in records:
+        place = record["warc"]
+        assert set(place) == {"file", "offset"}
+        assert response_at(workdir / place["file"], place["offset"]) == ("response", record["url"])
+
+
+def sha1(data: bytes) -> str:
+    return "sha1:" + b32encode(hashlib.sha1(data).digest()).decode()
+
+
+def test_a_crawl_archives_every_response_and_each_record_points_at_its_own(make_web, tmp_path):
+    server = make_web(story_web(STORIES, COPIES))
+    workdir = tmp_path / "run"
+    result = run_crawl(
+        "feeds", workdir, args=ARGS, settings={"WARC_DIR": "warc"}, proxy=server.address
+    )
+    assert result.returncode == 0, result.log
+    (path,) = (workdir / "warc").iterdir()
+    manifest = json.loads(next(workdir.glob("manifest-*.json")).read_text())
+    assert path.name == f"newsfold-{manifest['run']}-00001.warc.gz"
+    assert manifest["warc_files"] == ["warc/" + path.name]
+
+    warc = read_warc(path)
+    assert warc[0]["type"] == "warcinfo"
+    assert (
+        b"software: newsfold " in warc[0]["payload"]
+        and b"ROBOTSTXT_OBEY: True" in warc[0]["payload"]
+    )
+    pairs = list(zip(warc[1::2], warc[2::2], strict=True))
+    assert [(r["type"], q["type"]) for r, q in pairs] == [("response", "request")] * len(pairs)
+    urls = [r["headers"]["WARC-Target-URI"] for r, _ in pairs]
+    assert sorted(urls) == sorted(FETCHED), "each fetch once, robots.txt and feeds too"
+    for response, request in pairs:
+        assert response["headers"]["WARC-Payload-Digest"] == sha1(response["payload"])
+        assert request["headers"]["WARC-Concurrent-To"] == response["headers"]["WARC-Record-ID"]
+        assert request["headers"]["WARC-Target-URI"] == response["headers"]["WARC-Target-URI"]
+        assert response["headers"]["WARC-Date"].startswith("20")
+    page = next(r for r, _ in pairs if r["headers"]["WARC-Target-URI"] in PAGES)
+    assert page["payload"].startswith(b"<!DOCTYPE html>")
+
+    assert {r["url"] for r in result.records} == PAGES
+    validate_records(result.records)
+    assert all(r["warc"]["file"] == "warc/" + path.name for r in result.records)
+    check_pointers(workdir, result.records)
+
+    stats = result.stats
+    assert stats["newsfold/warc/records"] == 2 * len(FETCHED) == len(warc) - 1
+    assert stats["newsfold/warc/files"] == 1
+    assert stats["newsfold/warc/bytes"] + len(_first_member(path)) == path.stat().st_size
+    print(
+        f"WARC out: {len(FETCHED)} responses, {path.stat().st_size} bytes, "
+        f"{stats['newsfold/warc/bytes'] // len(FETCHED)} bytes per response and request"
+    )
+
+
+def _first_member(path: Path) -> bytes:
+    data = path.read_bytes()
+    return data[: data.index(b"\x1f\x8b", 2)]
+
+
+def test_warc_files_rotate_at_warc_max_size_and_the_manifest_lists_them(make_web, tmp_path):
+    server = make_web(story_web(STORIES, COPIES))
+    workdir = tmp_path / "run"
+    result = run_crawl(
+        "feeds",
+        workdir,
+        args=ARGS,
+        settings={"WARC_DIR": str(tmp_path / "archive"), "WARC_MAX_SIZE": "4000"},
+        proxy=server.address,
+    )
+    assert result.returncode == 0, result.log
+    written = sorted((tmp_path / "archive").iterdir())
+    assert len(written) >= 3 and all(p.name.endswith(".warc.gz") for p in written)
+    manifest = json.loads(next(workdir.glob("manifest-*.json")).read_text())
+    assert manifest["warc_files"] == [str(p) for p in written]
+    assert result.stats["newsfold/warc/files"] == len(written)
+    responses = []
+    for path in written:
+        warc = read_warc(path)
+        assert warc[0]["type"] == "warcinfo"
+        assert [r["type"] for r in warc[1:]] == ["response", "request"] * ((len(warc) - 1) // 2)
+        responses += [r["headers"]["WARC-Target-URI"] for r in warc[1::2]]
+    assert sorted(responses) == sorted(FETCHED)
+    check_pointers(workdir, result.records)
+
+
+def test_without_warc_dir_nothing_is_archived(make_web, tmp_path):
+    server = make_web(story_web(2))
+    workdir = tmp_path / "run"
+    result = run_crawl(
+        "feeds", workdir, args={"feeds": "http://news.test/feed.xml"}, proxy=server.address
+    )
+    assert result.returncode == 0, result.log
+    assert len(result.records) == 2 and all(r["warc"] is None for r in result.records)
+    assert not list(tmp_path.rglob("*.warc.gz*"))
+    assert not any(name.startswith("newsfold/warc/") for name in result.stats)
+    manifest = json.loads(next(workdir.glob("manifest-*.json")).read_text())
+    assert manifest["warc_files"] == []
+
+
+def test_a_kill_mid_write_leaves_only_whole_files_and_the_next_run_finishes_them(
+    make_web, tmp_path
+):
+    server = make_web(story_web(STORIES, COPIES))
+    workdir = tmp_path / "run"
+    archive = workdir / "warc"
+    settings = {
+        "WARC_DIR": "warc",
+        "WARC_MAX_SIZE": "8000",
+        "CONCURRENT_REQUESTS": "1",
+        # Each page through the pipelines before the next fetch.
+        "DOWNLOAD_DELAY": "0.3",
+        "EXTRACT_WORKERS": "0",
+        "EXTENSIONS": json.dumps({"tests.killer.KillInWarcWrite": 0}),
+        "KILL_IN_WARC_WRITE": "12",
+    }
+    command, env = crawl_command(
+        "feeds", workdir, args=ARGS, settings=settings, proxy=server.address, output=None
+    )
+    killed = subprocess.run(command, cwd=workdir, env=env, timeout=120, stderr=subprocess.DEVNULL)
+    assert killed.returncode == -signal.SIGKILL
+    (part,) = archive.glob("*.part")
+    published = sorted(archive.glob("*.warc.gz"))
+    assert published, "a file was rotated before the kill"
+    for path in published:  # under a final name, every file is whole
+        with path.open("rb") as stream:
+            assert whole_end(stream)[0] == path.stat().st_size
+        read_warc(path)
+    with part.open("rb") as stream:
+        torn_at = whole_end(stream)[0]
+    assert 0 < torn_at < part.stat().st_size
+
+    last = run_crawl(
+        "feeds",
+        workdir,
+        args=ARGS,
+        settings={"WARC_DIR": "warc"},
+        proxy=server.address,
+        output=None,
+    )
+    assert last.returncode == 0, last.log
+    assert not list(archive.glob("*.part"))
+    final = Path(str(part).removesuffix(".part"))
+    assert final.stat().st_size == torn_at, "cut to its last whole pair and published"
+    killed_files = [f"warc/{p.name}" for p in [*published, final]]
+    for path in sorted(archive.glob("*.warc.gz")):
+        warc = read_warc(path)
+        assert [r["type"] for r in warc] == ["warcinfo"] + ["response", "request"] * (
+            (len(warc) - 1) // 2
+        )
+    manifests = sorted((workdir / "output").glob("manifest-*.json"))
+    repaired = json.loads(manifests[-1].read_text())["repaired"]
+    assert repaired[0]["warc_files"] == killed_files
+
+    records = [r for p in sorted((workdir / "output").glob("*.jsonl")) for r in read_jsonl(p)]
+    assert {r["url"] for r in records} == PAGES
+    check_pointers(workdir, records)
+    assert any(r["warc"]["file"] in killed_files for r in records), "its records kept theirs"
