@@ -13,6 +13,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.exitcodes import OUTPUT_FAILED
 from crawler.warc_writer import whole_end
 from tests.conftest import crawl_command, read_jsonl, run_crawl, story_web, validate_records
 
@@ -207,3 +208,44 @@ def test_a_kill_mid_write_leaves_only_whole_files_and_the_next_run_finishes_them
     assert {r["url"] for r in records} == PAGES
     check_pointers(workdir, records)
     assert any(r["warc"]["file"] in killed_files for r in records), "its records kept theirs"
+
+
+def test_a_warc_that_cannot_be_written_stops_the_run_and_its_pages_are_fetched_again(
+    make_web, tmp_path
+):
+    server = make_web(story_web(STORIES, COPIES))
+    workdir = tmp_path / "run"
+    settings = {
+        "WARC_DIR": "warc",
+        "CONCURRENT_REQUESTS": "1",
+        "EXTRACT_WORKERS": "0",
+        "EXTENSIONS": json.dumps({"tests.full_disk.FullWarcDisk": 0}),
+        "FULL_DISK_AFTER_WARC": "8",
+    }
+    full = run_crawl("feeds", workdir, args=ARGS, settings=settings, proxy=server.address)
+    assert full.returncode == OUTPUT_FAILED, full.log
+    assert full.log.count("Cannot write the WARC file") == 1 and "Traceback" not in full.log
+    manifest = json.loads(next(workdir.glob("manifest-*.json")).read_text())
+    assert manifest["finish_reason"] == "output_failed"
+    (error,) = manifest["output_errors"]
+    assert error["path"].startswith("warc/") and "No space left" in error["error"]
+    (path,) = (workdir / "warc").glob("*.warc.gz")
+    assert manifest["warc_files"] == [f"warc/{path.name}"]
+    assert not list((workdir / "warc").glob("*.part")), "cut to its whole pairs, published"
+    kinds = [r["type"] for r in read_warc(path)]
+    assert kinds == ["warcinfo"] + ["response", "request"] * 7
+    assert full.stats["newsfold/skipped/warc_failed"] >= 1
+    check_pointers(workdir, full.records)
+
+    rest = run_crawl(
+        "feeds",
+        workdir,
+        args=ARGS,
+        settings={"WARC_DIR": "warc"},
+        proxy=server.address,
+        output="rest.jsonl",
+    )
+    assert rest.returncode == 0, rest.log
+    records = [*full.records, *rest.records]
+    assert sorted(r["url"] for r in records) == sorted(PAGES), "each page once, none lost"
+    check_pointers(workdir, records)
