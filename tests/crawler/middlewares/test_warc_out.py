@@ -247,5 +247,7 @@ def test_a_warc_that_cannot_be_written_stops_the_run_and_its_pages_are_fetched_a
     )
     assert rest.returncode == 0, rest.log
     records = [*full.records, *rest.records]
-    assert sorted(r["url"] for r in records) == sorted(PAGES), "each page once, none lost"
+    assert {r["url"] for r in records} == PAGES, "none lost"
+    revisions = [(r["id"], r["revision"]) for r in records]
+    assert len(revisions) == len(set(revisions)), "none twice"
     check_pointers(workdir, records)
