@@ -494,6 +494,7 @@ def test_a_record_written_again_keeps_its_page_s_warc_place(store):
     says: fetched again into another WARC record, the page is unchanged."""
     place = {"file": "warc/newsfold-run-1-00001.warc.gz", "offset": 4096}
     archived = entry("a", "2024-03-02")
+    assert archived.blob is not None
     fields = {**unpack_page(archived.blob), "warc": place}
     assert page_digest(fields) == archived.digest
     archived = PageEntry.of("a", fields, 1, archived.why)
