@@ -25,7 +25,12 @@ from crawler.feedstorage import CLOSE_REASON
 from crawler.items import WarcPlace
 from crawler.request_meta import WARC
 from crawler.runs import Run, describe, publish, run_for
-from crawler.stats import OUTPUT_FAILED, WARC_BYTES, WARC_FILES, WARC_RECORDS
+from crawler.stats import (
+    OUTPUT_FAILED,
+    WARC_WRITTEN_BYTES,
+    WARC_WRITTEN_FILES,
+    WARC_WRITTEN_RECORDS,
+)
 from crawler.warc_writer import Exchange, WarcFiles
 
 if TYPE_CHECKING:
@@ -115,10 +120,10 @@ class WarcOutMiddleware:
             raise IgnoreRequest(f"{response.url} not written to the WARC") from error
         assert self.crawler.stats is not None
         stats = self.crawler.stats
-        stats.inc_value(WARC_RECORDS, 2)
-        stats.inc_value(WARC_BYTES, written.size)
+        stats.inc_value(WARC_WRITTEN_RECORDS, 2)
+        stats.inc_value(WARC_WRITTEN_BYTES, written.size)
         if len(self.files.files) > started:
-            stats.inc_value(WARC_FILES)
+            stats.inc_value(WARC_WRITTEN_FILES)
         request.meta[WARC] = WarcPlace(str(written.path), written.offset)
         return response
 

@@ -96,12 +96,12 @@ def test_a_crawl_archives_every_response_and_each_record_points_at_its_own(make_
     check_pointers(workdir, result.records)
 
     stats = result.stats
-    assert stats["newsfold/warc/records"] == 2 * len(FETCHED) == len(warc) - 1
-    assert stats["newsfold/warc/files"] == 1
-    assert stats["newsfold/warc/bytes"] + len(_first_member(path)) == path.stat().st_size
+    assert stats["newsfold/warc/written/records"] == 2 * len(FETCHED) == len(warc) - 1
+    assert stats["newsfold/warc/written/files"] == 1
+    assert stats["newsfold/warc/written/bytes"] + len(_first_member(path)) == path.stat().st_size
     print(
         f"WARC out: {len(FETCHED)} responses, {path.stat().st_size} bytes, "
-        f"{stats['newsfold/warc/bytes'] // len(FETCHED)} bytes per response and request"
+        f"{stats['newsfold/warc/written/bytes'] // len(FETCHED)} bytes per response and request"
     )
 
 
@@ -125,7 +125,7 @@ def test_warc_files_rotate_at_warc_max_size_and_the_manifest_lists_them(make_web
     assert len(written) >= 3 and all(p.name.endswith(".warc.gz") for p in written)
     manifest = json.loads(next(workdir.glob("manifest-*.json")).read_text())
     assert manifest["warc_files"] == [str(p) for p in written]
-    assert result.stats["newsfold/warc/files"] == len(written)
+    assert result.stats["newsfold/warc/written/files"] == len(written)
     responses = []
     for path in written:
         warc = read_warc(path)
