@@ -11,9 +11,13 @@ from base64 import b32encode
 from pathlib import Path
 from typing import Any
 
+import pytest
+from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.addon import Newsfold
 from crawler.exitcodes import OUTPUT_FAILED
+from crawler.feedstorage import OutputError
 from crawler.warc_writer import whole_end
 from tests.conftest import crawl_command, read_jsonl, run_crawl, story_web, validate_records
 
@@ -251,3 +255,10 @@ def test_a_warc_that_cannot_be_written_stops_the_run_and_its_pages_are_fetched_a
     revisions = [(r["id"], r["revision"]) for r in records]
     assert len(revisions) == len(set(revisions)), "none twice"
     check_pointers(workdir, records)
+
+
+def test_a_warc_dir_that_cannot_take_files_is_refused_before_the_crawl(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(OutputError, match="a-file is a file, not a folder"):
+        Newsfold().update_settings(Settings({"WARC_DIR": str(tmp_path / "a-file" / "warc")}))
+    Newsfold().update_settings(Settings({"WARC_DIR": str(tmp_path / "new" / "warc")}))
