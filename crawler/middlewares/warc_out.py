@@ -71,7 +71,7 @@ class WarcOutMiddleware:
         settings = crawler.settings
         folder = settings.get("WARC_DIR")
         if not folder:
-            raise NotConfigured("WARC_DIR is empty")
+            raise NotConfigured  # with a message, Scrapy would warn on every crawl
         run = run_for(crawler)
         spider = crawler.spidercls.name if crawler.spidercls else ""
         info = {
