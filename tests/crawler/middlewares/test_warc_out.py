@@ -3,6 +3,7 @@ its page's response record; rotation, the manifest, and a kill -9 mid-write."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import signal
@@ -19,7 +20,15 @@ from crawler.addon import Newsfold
 from crawler.exitcodes import OUTPUT_FAILED
 from crawler.feedstorage import OutputError
 from crawler.warc_writer import whole_end
-from tests.conftest import crawl_command, read_jsonl, run_crawl, story_web, validate_records
+from tests.conftest import (
+    article_page,
+    crawl_command,
+    prose,
+    read_jsonl,
+    run_crawl,
+    story_web,
+    validate_records,
+)
 
 STORIES, COPIES = 6, 2
 ARGS = {"feeds": "http://news.test/feed.xml,http://mirror.test/feed.xml"}
@@ -262,3 +271,36 @@ def test_a_warc_dir_that_cannot_take_files_is_refused_before_the_crawl(tmp_path)
     with pytest.raises(OutputError, match="a-file is a file, not a folder"):
         Newsfold().update_settings(Settings({"WARC_DIR": str(tmp_path / "a-file" / "warc")}))
     Newsfold().update_settings(Settings({"WARC_DIR": str(tmp_path / "new" / "warc")}))
+
+
+def test_the_archive_holds_the_bytes_as_sent_redirects_and_retries_too(serve, crawl, tmp_path):
+    """Written before decompression, redirects and retries: a gzip-encoded page is
+    archived gzipped (warcio decodes it for readers), and every hop has its record."""
+    page = article_page("Sent gzipped", prose(21)).encode()
+    sent = gzip.compress(page)
+    server = serve(
+        {
+            "/old.html": [(301, {"Location": "/a.html"}, "moved")],
+            "/a.html": [(503, {}, "busy"), (200, {"Content-Encoding": "gzip"}, sent)],
+        }
+    )
+    result = crawl("urls", args={"urls": server.url("/old.html")}, settings={"WARC_DIR": "warc"})
+    assert result.returncode == 0, result.log
+    (record,) = result.records
+    assert record["url"] == server.url("/a.html") and record["title"] == "Sent gzipped"
+    (path,) = (result.workdir / "warc").iterdir()
+    with path.open("rb") as stream:
+        hops = []
+        for warc in ArchiveIterator(stream):
+            if warc.rec_type != "response":
+                continue
+            uri, status = warc.rec_headers["WARC-Target-URI"], warc.http_headers.get_statuscode()
+            hops.append((uri.removeprefix(server.url("")), status))
+            if status == "200":
+                assert warc.http_headers.get_header("Content-Encoding") == "gzip"
+                assert warc.rec_headers["WARC-Payload-Digest"] == sha1(sent)
+                assert warc.content_stream().read() == page
+    assert sorted(hops) == sorted(
+        [("/robots.txt", "404"), ("/old.html", "301"), ("/a.html", "503"), ("/a.html", "200")]
+    )
+    check_pointers(result.workdir, result.records)
