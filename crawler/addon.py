@@ -7,6 +7,7 @@ a spider's `custom_settings` and `-s` on the command line all override them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scrapy.settings import BaseSettings
@@ -22,7 +23,7 @@ from crawler.config import (
     setting_kinds,
 )
 from crawler.defaults import DEFAULTS
-from crawler.feedstorage import check_feeds
+from crawler.feedstorage import check_feeds, check_folder
 from crawler.frontier import frontier_url
 
 # How newsfold's settings are checked when a crawl starts (`crawler.config`), so that a
@@ -54,6 +55,7 @@ CHECKS: dict[str, Kind] = {
     "DISCOVERY_SAMPLE": Integer(1),
     "DISCOVERY_MIN_SHARE": Number(0, 1),
     "DISCOVERY_TTL": Age(),
+    "WARC_MAX_SIZE": Integer(1),
 }
 SETTING_KINDS = setting_kinds(DEFAULTS, CHECKS)
 
@@ -119,6 +121,8 @@ class Newsfold:
         if not settings.getdict("FEEDS"):
             settings.set("FEEDS", settings.getdict("DEFAULT_FEEDS"), priority="addon")
         check_feeds(settings.getdict("FEEDS"))
+        if settings.get("WARC_DIR"):
+            check_folder(Path(settings["WARC_DIR"]) / "newsfold.warc.gz")
         settings["ITEM_PIPELINES"].update(PIPELINES)
         settings["EXTENSIONS"].update(
             {
@@ -138,6 +142,9 @@ class Newsfold:
                 # Scrapy's RetryMiddleware, in its place, honouring Retry-After.
                 "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
                 "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+                # Nearest the downloader but for the cache (900): the response as received,
+                # before redirects, retries and HttpCompressionMiddleware (590) touch it.
+                "crawler.middlewares.warc_out.WarcOutMiddleware": 880,
             }
         )
         # Redis: stop with exit code 7 when it stays unreachable; a redis:// frontier makes

@@ -59,6 +59,10 @@ DEFAULTS: dict[str, Any] = {
     "DISCOVERY_SAMPLE": 3,
     "DISCOVERY_MIN_SHARE": 0.5,
     "DISCOVERY_TTL": "1d",
+    # WARC out (crawler.middlewares.warc_out): the folder of the crawl's WARC files (empty:
+    # none written), and the size in bytes at which a file is closed and the next begun.
+    "WARC_DIR": "",
+    "WARC_MAX_SIZE": 1_000_000_000,
     # Seconds between progress lines (crawler.extensions.progress); 0: none.
     "PROGRESS_INTERVAL": 30,
 }

@@ -67,7 +67,7 @@ def check_feeds(feeds: dict[str, dict[str, Any]]) -> None:
         path = local_path(str(uri))
         if path is None:
             continue
-        _check_folder(path)
+        check_folder(path)
         if not options.get("overwrite") or "%(" in str(path):
             continue
         for held in (path, part_path(path)):
@@ -79,7 +79,7 @@ def check_feeds(feeds: dict[str, dict[str, Any]]) -> None:
                 )
 
 
-def _check_folder(path: Path) -> None:
+def check_folder(path: Path) -> None:
     """The nearest existing folder of `path` must take a new file."""
     folder = path.parent
     while not folder.exists():

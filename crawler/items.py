@@ -77,6 +77,15 @@ class Match:
     method: str  # "jaccard", "containment" or "story"
 
 
+@dataclass(frozen=True)
+class WarcPlace:
+    """Where a page's response record is: a WARC file, and the offset of the gzip member
+    that holds it (seek there and read one record)."""
+
+    file: str
+    offset: int
+
+
 @dataclass
 class Page:
     """A fetched page on its way through the pipelines (never exported)."""
@@ -97,6 +106,7 @@ class Page:
     # page among them); empty when no decision was made (duplicate collapse off).
     changed: list[str] = field(default_factory=list)
     story: str | None = None  # the story's id (`cluster_id`), once the collapse decided
+    warc: WarcPlace | None = None  # its response record, when written to or read from a WARC
 
 
 @dataclass
@@ -125,6 +135,7 @@ class Article:
     duplicate_of: None = None
     why: str | None = None
     revision: int = 1
+    warc: dict[str, Any] | None = None  # {"file", "offset"} of the page's response record
 
 
 @dataclass
@@ -144,6 +155,7 @@ class Copy:
     containment: float = 0.0
     method: str = ""
     revision: int = 1
+    warc: dict[str, Any] | None = None
 
 
 # A page's own fields: an article record without its place in the story.
@@ -205,12 +217,18 @@ def page_fields(page: Page) -> dict[str, Any]:
         "text": doc.text,
         "credits": [asdict(credit) for credit in doc.credits],
         "fetched_at": page.fetched_at,
+        "warc": asdict(page.warc) if page.warc else None,
     }
 
 
+# Where and when a page was fetched, not what it says: a page fetched again unchanged is
+# not written again for a new fetch time or a new WARC record.
+UNSAID = frozenset({"fetched_at", "warc"})
+
+
 def page_digest(fields_: dict[str, Any]) -> str:
-    """What a page says, fetch time aside: equal digests mean the same page fields."""
-    content = {k: v for k, v in fields_.items() if k != "fetched_at"}
+    """What a page says, fetch time and WARC place aside: equal digests mean the same page."""
+    content = {k: v for k, v in fields_.items() if k not in UNSAID}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -251,6 +269,7 @@ def build_record(fields_: dict[str, Any], placement: Placement) -> Article | Cop
         containment=float(placement.containment or 0),
         method=placement.method or "",
         revision=placement.revision,
+        warc=fields_.get("warc"),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crawler.items import WarcPlace
 from crawler.stats import INPUT_DONE
 
 if TYPE_CHECKING:
@@ -23,10 +24,18 @@ ARTICLE = "newsfold_article"
 # A request whose callback needs the memory of the process that made it (a discovery's
 # steps): a distributed crawl keeps it on this worker instead of the shared frontier.
 LOCAL = "newsfold_local"
+# Where the response is in a WARC file (a `WarcPlace`): set by WARC out when it wrote the
+# response, or by the `warc` spider when it read it; the spider copies it to `Page.warc`.
+WARC = "newsfold_warc"
 
 
 def source_of(response: Response) -> str | None:
     return response.meta.get(SOURCE)
+
+
+def warc_place(meta: dict[str, Any]) -> WarcPlace | None:
+    place = meta.get(WARC)
+    return place if isinstance(place, WarcPlace) else None
 
 
 def article_done(crawler: Crawler, meta: dict[str, Any]) -> None:

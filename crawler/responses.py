@@ -315,6 +315,7 @@ IGNORED = (
     ("private network address", "private_network"),  # PrivateNetworkMiddleware
     ("max redirections reached", "redirect_loop"),
     ("DOWNLOAD_MAXSIZE", "too_large"),  # HttpCompressionMiddleware: a decompression bomb
+    ("not written to the WARC", "warc_failed"),  # WarcOutMiddleware: fetched again next run
 )
 
 

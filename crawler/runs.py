@@ -8,7 +8,9 @@ else. Output is written to `NAME.part` and renamed when complete (see
 reached them are still marked written in the state. Repair keeps the complete lines of
 each `.part` file, adds them to its final name, and gives the records that are not in it
 back to the state (by id and revision), which writes them again: every record is
-written exactly once.
+written exactly once. A WARC file's `.part` (`crawler.warc_writer`) is cut the same way,
+to its last whole response/request pair, and published: the records written before the
+kill point into it, so it is kept, not removed.
 A run whose output could not be written (a full disk) repairs itself the same way when
 it closes. No step ever replaces a file that holds records: publishing joins the new
 lines to what the final file already holds.
@@ -32,8 +34,11 @@ from crawler.state.base import StateLocked
 from crawler.state.per_crawler import state_for
 from crawler.state.runs import RunLog
 from crawler.stats import LOCKED
+from crawler.warc_writer import whole_end
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
@@ -49,15 +54,19 @@ class Run:
     id: str
     started: datetime
     store: RunLog
-    files: list[dict[str, Any]] = field(default_factory=list)  # {"path"}
+    files: list[dict[str, Any]] = field(default_factory=list)  # {"path"[, "kind": "warc"]}
     repaired: list[dict[str, Any]] = field(default_factory=list)
     pruned: int = 0  # earlier runs whose files and manifest KEEP_RUNS removed
     output_errors: list[dict[str, str]] = field(default_factory=list)  # {"path", "error"}
 
-    def add_file(self, final: str) -> None:
+    # Outputs other than the feeds (WARC files) that finish when the run closes; the
+    # manifest finishes them before it lists the files, whatever order signals run in.
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def add_file(self, final: str, kind: str | None = None) -> None:
         """Record an output file before it is written, so a kill can be repaired."""
         if all(entry["path"] != final for entry in self.files):
-            self.files.append({"path": final})
+            self.files.append({"path": final, **({"kind": kind} if kind else {})})
             with self.store.transaction():
                 self.store.update_run(self.id, files=json.dumps(self.files))
 
@@ -67,6 +76,13 @@ class Run:
             return False
         self.output_errors.append({"path": str(path), "error": describe(error)})
         return True
+
+    def feed_files(self) -> list[dict[str, Any]]:
+        return [entry for entry in self.files if "kind" not in entry]
+
+    def close_outputs(self) -> None:
+        while self.closers:
+            self.closers.pop(0)()
 
     def finish(self, status: str, manifest: Path | None = None) -> None:
         with self.store.transaction():
@@ -175,9 +191,16 @@ def repair(store: RunLog, run: dict[str, Any], status: str = "killed") -> dict[s
     """Make a killed run's output whole and give back the records it never wrote."""
     found: list[dict[str, Any]] = []
     files = []
+    warc_files = []
     for entry in json.loads(run["files"] or "[]"):
         final = Path(entry["path"])
         part = part_path(final)
+        if entry.get("kind") == "warc":
+            if part.exists():
+                _repair_warc(part, final)
+            if final.exists():
+                warc_files.append(str(final))
+            continue
         path = part if part.exists() else final
         if not path.exists():
             continue
@@ -193,7 +216,13 @@ def repair(store: RunLog, run: dict[str, Any], status: str = "killed") -> dict[s
     with store.transaction():
         lost = store.undeliver(run["id"], delivered)
         store.update_run(run["id"], status=status)
-    report = {"run": run["id"], "files": files, "written": len(delivered), "redo": lost}
+    report = {
+        "run": run["id"],
+        "files": files,
+        "warc_files": warc_files,
+        "written": len(delivered),
+        "redo": lost,
+    }
     logger.warning(
         "Run %s did not finish (%s): kept %d records in %d files; %d records it did "
         "not write will be written again",
@@ -204,6 +233,21 @@ def repair(store: RunLog, run: dict[str, Any], status: str = "killed") -> dict[s
         lost,
     )
     return report
+
+
+def _repair_warc(part: Path, final: Path) -> None:
+    """Cut a WARC part to its last whole pair and publish it (or remove it: no pair)."""
+    size = part.stat().st_size
+    with part.open("r+b") as handle:
+        end, records = whole_end(handle)
+        handle.truncate(end)
+    publish(part, final)
+    logger.warning(
+        "WARC file %s of a run that did not finish: kept %d whole records, cut %d bytes",
+        final,
+        records,
+        size - end,
+    )
 
 
 def begin(store: RunLog, spider: str, wait: float, keep: int = 0) -> Run:

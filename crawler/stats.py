@@ -91,6 +91,12 @@ STATE_UNREACHABLE = "newsfold/state_unreachable"
 LOCKED = "newsfold/locked"
 OUTPUT_FAILED = "newsfold/output_failed"
 
+# WARC out (`WARC_DIR`): records written (a response and its request per fetch), their
+# compressed bytes, and the files begun.
+WARC_WRITTEN_RECORDS = "newsfold/warc/written/records"
+WARC_WRITTEN_BYTES = "newsfold/warc/written/bytes"
+WARC_WRITTEN_FILES = "newsfold/warc/written/files"
+
 # Scrapy's own stats that newsfold reads (and scrapy-redis's names for the frontier).
 REQUEST_COUNT = "downloader/request_count"
 RESPONSE_COUNT = "downloader/response_count"

@@ -53,3 +53,27 @@ class FullDiskStorage(AtomicFileFeedStorage):
 
     def open_part(self) -> IO[bytes]:
         return FillingFile(super().open_part(), self.lines)  # type: ignore[return-value]
+
+
+class FullWarcDisk:
+    """An extension: `FULL_DISK_AFTER_WARC=N` lets N writes reach the WARC files (a
+    file's warcinfo is one, then one per fetch), half of the next, then fails each."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        import crawler.warc_writer as warc_writer
+
+        left = [crawler.settings.getint("FULL_DISK_AFTER_WARC")]
+        write_all = warc_writer._write_all
+
+        def filling(raw: IO[bytes], data: bytes) -> None:
+            left[0] -= 1
+            if left[0] >= 0:
+                write_all(raw, data)
+                return
+            if left[0] == -1:
+                write_all(raw, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), raw.name)
+
+        warc_writer._write_all = filling
+        return cls()

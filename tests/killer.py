@@ -86,3 +86,28 @@ class KillDuringRepair:
 
             runs.repair = undeliver_then_die
         return cls()
+
+
+class KillInWarcWrite:
+    """An extension: `KILL_IN_WARC_WRITE=N` dies in the Nth write to a WARC file (the
+    first is a file's warcinfo, then one per fetch), after half of its bytes."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        import crawler.warc_writer as warc_writer
+
+        limit = crawler.settings.getint("KILL_IN_WARC_WRITE")
+        if limit:
+            write_all = warc_writer._write_all
+            calls = [0]
+
+            def write_half_then_die(raw: Any, data: bytes) -> None:
+                calls[0] += 1
+                if calls[0] < limit:
+                    write_all(raw, data)
+                    return
+                write_all(raw, data[: len(data) // 2])
+                _die()
+
+            warc_writer._write_all = write_half_then_die
+        return cls()

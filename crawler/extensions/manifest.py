@@ -5,7 +5,8 @@ well, which feed stopped answering, or which files are new. Each run writes
 `manifest-RUN.json` next to its output (written, then renamed, like the output):
 start and end, the exit code, totals, counts per source (fetched, articles, copies,
 dropped, skipped and errors by reason, and the median text length of its articles),
-the output files with their record counts, and the killed runs it repaired. A source
+the output files with their record counts, its WARC files (`warc_files`), and the
+killed runs it repaired. A source
 whose pages turn bad against its own earlier runs (`crawler.source_health`: a template
 change, a block page) is a WARNING in the log and listed under `warnings`.
 
@@ -111,15 +112,21 @@ class RunManifest:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         code = exit_code(stats, False, self.crawler.settings.getfloat("MAX_ERROR_RATIO"))
+        self.run.close_outputs()
         repair = self.run.repair_own_output() if self.run.output_errors else None
         if repair is not None:
             files = repair["files"]
         else:
             files = [
                 {"path": entry["path"], "records": self.file_counts.get(entry["path"], 0)}
-                for entry in self.run.files
+                for entry in self.run.feed_files()
                 if Path(entry["path"]).exists()
             ]
+        warc_files = [
+            entry["path"]
+            for entry in self.run.files
+            if entry.get("kind") == "warc" and Path(entry["path"]).exists()
+        ]
         sources = {
             name: {**counts, "text_chars": _median(self.text_chars.get(name))}
             for name, counts in sorted(self.sources.items())
@@ -135,6 +142,7 @@ class RunManifest:
             "totals": totals(stats),
             "sources": sources,
             "files": files,
+            "warc_files": warc_files,
             "output_errors": self.run.output_errors,
             "redo": repair["redo"] if repair is not None else 0,
             "repaired": self.run.repaired,
@@ -164,7 +172,8 @@ class RunManifest:
     def _save(self, manifest: dict[str, Any]) -> Path | None:
         """Write the manifest next to the output, or under `output/` when that folder is
         the one that failed."""
-        first = Path(self.run.files[0]["path"]).parent if self.run.files else Path("output")
+        feeds = self.run.feed_files()
+        first = Path(feeds[0]["path"]).parent if feeds else Path("output")
         text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
         for folder in dict.fromkeys([first, Path("output")]):
             path = folder / f"manifest-{self.run.id}.json"

@@ -29,7 +29,7 @@ from crawler.config import ConfigError, did_you_mean
 from crawler.feeds import FeedError, parse_feed
 from crawler.items import Hints, Page
 from crawler.pagekind import looks_like_article
-from crawler.request_meta import ARTICLE, SOURCE, article_done, source_of
+from crawler.request_meta import ARTICLE, SOURCE, article_done, source_of, warc_place
 from crawler.responses import (
     Charset,
     bot_challenge,
@@ -335,6 +335,7 @@ class NewsSpider(Spider):
             fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
             status=response.status,
             hints=hints or Hints(),
+            warc=warc_place(response.meta),
         )
 
     def parse_feed(self, response: Response) -> Iterator[Request | None]:

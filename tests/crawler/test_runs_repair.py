@@ -77,6 +77,7 @@ def test_a_new_run_repairs_a_killed_one(tmp_path, state_url):
     assert report == {
         "run": killed.id,
         "files": [{"path": str(final), "records": 1}],
+        "warc_files": [],
         "written": 1,
         "redo": 2,
     }

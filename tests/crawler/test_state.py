@@ -9,7 +9,7 @@ import pytest
 from redis.client import Pipeline
 
 from crawler import redisconn
-from crawler.items import Placement
+from crawler.items import Copy, Placement, build_record, page_digest, unpack_page
 from crawler.redisconn import Outage
 from crawler.state import (
     SQLiteState,
@@ -502,3 +502,25 @@ def test_a_state_of_an_earlier_version_is_read_and_its_stories_set_right(state_u
     assert eligible == {"a": True, "b": True, "c": False}  # a copy's text was not kept
     assert [p.profile.published for p in story.pages] == ["2024-03-01", "2024-03-02", "2024-02-01"]
     store.close()
+
+
+def test_a_record_written_again_keeps_its_page_s_warc_place(store):
+    """The state keeps the page's WARC place with its fields: a copy re-emitted when its
+    story changes still points at its response record. The place is not what the page
+    says: fetched again into another WARC record, the page is unchanged."""
+    place = {"file": "warc/newsfold-run-1-00001.warc.gz", "offset": 4096}
+    archived = entry("a", "2024-03-02")
+    assert archived.blob is not None
+    fields = {**unpack_page(archived.blob), "warc": place}
+    assert page_digest(fields) == archived.digest
+    archived = PageEntry.of("a", fields, 1, archived.why)
+    store.claim("a", [1], np.array([1], dtype=np.uint32), archived, "run-1")
+    with store.transaction():
+        store.emit("a", "run-1", own=True)
+    store.claim("b", [1], np.array([1], dtype=np.uint32), entry("b", "2024-03-01"), "run-1")
+    store.settle(join_plan(store, "b", ["a"], "b", ["b", "a"]))
+    with store.transaction():
+        demoted = store.emit("a", "run-2", again=True)
+    assert demoted is not None and demoted.fields is not None
+    record = build_record(demoted.fields, demoted.placement)
+    assert isinstance(record, Copy) and record.warc == place

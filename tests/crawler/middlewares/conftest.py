@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
 # status, headers, body
-Reply = tuple[int, dict[str, str], str]
+Reply = tuple[int, dict[str, str], str | bytes]
 
 
 class ScriptedServer:
@@ -34,7 +34,7 @@ class ScriptedServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 status, headers, body = server.reply(self.path)
-                data = body.encode("utf-8")
+                data = body.encode("utf-8") if isinstance(body, str) else body
                 self.send_response(status)
                 headers = {"Content-Type": "text/html; charset=utf-8", **headers}
                 for name, value in headers.items():
