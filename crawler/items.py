@@ -77,6 +77,15 @@ class Match:
     method: str  # "jaccard", "containment" or "story"
 
 
+@dataclass(frozen=True)
+class WarcPlace:
+    """Where a page's response is in a WARC file: the file, and the byte offset of the
+    gzip member (or uncompressed record) that holds it, so that a reader can seek to it."""
+
+    file: str
+    offset: int
+
+
 @dataclass
 class Page:
     """A fetched page on its way through the pipelines (never exported)."""
@@ -97,6 +106,7 @@ class Page:
     # page among them); empty when no decision was made (duplicate collapse off).
     changed: list[str] = field(default_factory=list)
     story: str | None = None  # the story's id (`cluster_id`), once the collapse decided
+    warc: WarcPlace | None = None  # the WARC record it came from or went to
 
 
 @dataclass
@@ -125,6 +135,7 @@ class Article:
     duplicate_of: None = None
     why: str | None = None
     revision: int = 1
+    warc: dict[str, Any] | None = None  # WarcPlace as {"file", "offset"}
 
 
 @dataclass
@@ -144,6 +155,7 @@ class Copy:
     containment: float = 0.0
     method: str = ""
     revision: int = 1
+    warc: dict[str, Any] | None = None  # WarcPlace as {"file", "offset"}
 
 
 # A page's own fields: an article record without its place in the story.
@@ -205,12 +217,18 @@ def page_fields(page: Page) -> dict[str, Any]:
         "text": doc.text,
         "credits": [asdict(credit) for credit in doc.credits],
         "fetched_at": page.fetched_at,
+        "warc": asdict(page.warc) if page.warc is not None else None,
     }
 
 
+# What a record says of where and when the page was fetched, not of the page itself.
+FETCH_FIELDS = frozenset({"fetched_at", "warc"})
+
+
 def page_digest(fields_: dict[str, Any]) -> str:
-    """What a page says, fetch time aside: equal digests mean the same page fields."""
-    content = {k: v for k, v in fields_.items() if k != "fetched_at"}
+    """What a page says, fetch time and place aside: equal digests mean the same page
+    fields (the same page read back from a WARC is not a change)."""
+    content = {k: v for k, v in fields_.items() if k not in FETCH_FIELDS}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -245,6 +263,7 @@ def build_record(fields_: dict[str, Any], placement: Placement) -> Article | Cop
         title=fields_.get("title"),
         published=fields_.get("published"),
         fetched_at=fields_["fetched_at"],
+        warc=fields_.get("warc"),
         cluster_id=placement.cluster_id,
         duplicate_of=placement.duplicate_of or "",
         similarity=float(placement.similarity or 0),

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 SOURCE = "newsfold_source"
 # The mark of an article page request that an input listed (`newsfold/input/total`).
 ARTICLE = "newsfold_article"
+# The WARC record a response came from or was written to (`crawler.items.WarcPlace`).
+WARC = "newsfold_warc"
 
 
 def source_of(response: Response) -> str | None:

@@ -135,6 +135,8 @@ class RunManifest:
             "totals": totals(stats),
             "sources": sources,
             "files": files,
+            # the WARC files the run read (the warc spider's `warc_files`), as given
+            "warc_files": list(getattr(self.crawler.spider, "warc_files", [])),
             "output_errors": self.run.output_errors,
             "redo": repair["redo"] if repair is not None else 0,
             "repaired": self.run.repaired,
