@@ -105,9 +105,13 @@ def _records(
         # warcio parses a response's HTTP headers as it reads the record's own
         yield WarcSkip(NO_HTTP_HEADERS, path, records.offset, detail=_first_line(error))
         return _next_start(handle, records.offset + 1, compressed)
-    except (ArchiveLoadFailed, ValueError, EOFError) as error:
-        yield WarcSkip(CORRUPT_RECORD, path, records.offset, detail=_first_line(error))
-        return _next_start(handle, records.offset + 1, compressed)
+    except (ArchiveLoadFailed, ValueError, EOFError, AttributeError, TypeError) as error:
+        # warcio's parser meets garbage (AttributeError, TypeError: a header it needs is
+        # missing). With no record after it, the file ends inside this one: cut short.
+        resume = _next_start(handle, records.offset + 1, compressed)
+        reason = CORRUPT_RECORD if resume is not None else TRUNCATED
+        yield WarcSkip(reason, path, records.offset, detail=_first_line(error))
+        return resume
     # A gzip member cut short ends warcio's reading without an error: what is left
     # unread of the file is the truncated record.
     size = os.path.getsize(path)
@@ -128,6 +132,11 @@ def _judge(
 ) -> WarcResponse | WarcSkip:
     kind = record.rec_type
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if kind is None:  # warcio read a header block with no WARC-Type: a record cut short
+        records.read_to_end()
+        at_end = records.offset >= os.path.getsize(path)
+        reason = TRUNCATED if at_end else CORRUPT_RECORD
+        return WarcSkip(reason, path, offset, url, "the record's WARC headers are incomplete")
     if kind != "response":
         return WarcSkip(NOT_RESPONSE, path, offset, url, str(kind))
     http = record.http_headers
