@@ -45,7 +45,7 @@ def known_warc_files(manifests: Iterable[dict[str, Any]]) -> list[str]:
 
 class Command(CrawlCommand):
     def syntax(self) -> str:
-        return "[options]"
+        return "[-a hosts=H1,H2] [-a since=AGE|DATE] [options]"
 
     def short_desc(self) -> str:
         return "Run the pages of the state's WARC files through extraction and collapse again"
@@ -61,11 +61,16 @@ class Command(CrawlCommand):
         """The state's WARC files are found before Scrapy starts, so that a state that
         cannot be read is one line, as a mistake on `crawl`'s command line is."""
         if args:
-            raise UsageError("reprocess takes no arguments: scrapy reprocess [-o FILE] [-s ...]")
-        opts.spargs = {}
-        super().process_options([SPIDER], opts)
+            raise UsageError("reprocess takes no spider: scrapy reprocess [-o FILE] [-s ...]")
+        super().process_options([SPIDER], opts)  # checks the -a names (hosts, since)
         assert self.settings is not None
         try:
+            given = {"files", "file"} & set(opts.spargs)
+            if given:
+                raise ConfigError(
+                    f"-a {sorted(given)[0]}: reprocess reads the WARC files the state knows; "
+                    "to read others, run `scrapy crawl warc`"
+                )
             check_given_settings(opts, self.known, logger)
             store = open_existing_state(self.settings)
             try:
@@ -81,7 +86,7 @@ class Command(CrawlCommand):
         except (ConfigError, StateError) as error:
             configure_logging(self.settings)
             sys.exit(report_start_failure(error, logger))
-        opts.spargs = {"files": ",".join(files)}
+        opts.spargs = {**opts.spargs, "files": ",".join(files)}
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         logger.info("Reprocessing the %s WARC files the state knows", opts.spargs["files"])

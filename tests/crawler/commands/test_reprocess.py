@@ -23,9 +23,16 @@ def pages(title_of_2: str = "Story 2") -> list[ArchivedPage]:
     return found
 
 
-def reprocess(workdir: Path, output: str, settings: dict[str, str] | None = None) -> CrawlResult:
+def reprocess(
+    workdir: Path,
+    output: str,
+    settings: dict[str, str] | None = None,
+    args: dict[str, str] | None = None,
+) -> CrawlResult:
     """`scrapy reprocess` in the folder of the earlier crawls, on their state."""
-    command, env = crawl_command("warc", workdir, settings=settings, proxy=NOWHERE, output=output)
+    command, env = crawl_command(
+        "warc", workdir, args=args, settings=settings, proxy=NOWHERE, output=output
+    )
     at = command.index("crawl")
     command[at : at + 2] = ["reprocess"]
     done = subprocess.run(
@@ -59,6 +66,15 @@ def test_reprocess_writes_only_the_records_that_changed(crawl, tmp_path):
         (ids["https://paper.example/2.html"], "Story 2, as it really reads", 2)
     ]
     assert changed.stats["newsfold/skipped/unchanged"] == 4
+
+    # the warc spider's filters apply; the files are the state's own
+    mirror = reprocess(workdir, "mirror.jsonl", args={"hosts": "mirror.example"})
+    assert mirror.returncode == 0, mirror.log
+    assert mirror.stats["newsfold/skipped/other_host"] == 4
+    assert mirror.stats["newsfold/skipped/unchanged"] == 1
+    other = reprocess(workdir, "other.jsonl", args={"files": "elsewhere.warc.gz"})
+    assert other.returncode == 3
+    assert "-a files: reprocess reads the WARC files the state knows" in other.log
 
 
 def test_reprocess_with_a_stricter_setting_leaves_the_records_it_now_drops(crawl, tmp_path):
