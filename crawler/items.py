@@ -79,8 +79,8 @@ class Match:
 
 @dataclass(frozen=True)
 class WarcPlace:
-    """Where a page's response is in a WARC file: the file, and the byte offset of the
-    gzip member (or uncompressed record) that holds it, so that a reader can seek to it."""
+    """Where a page's response record is: a WARC file, and the offset of the gzip member
+    that holds it (seek there and read one record)."""
 
     file: str
     offset: int
@@ -106,7 +106,7 @@ class Page:
     # page among them); empty when no decision was made (duplicate collapse off).
     changed: list[str] = field(default_factory=list)
     story: str | None = None  # the story's id (`cluster_id`), once the collapse decided
-    warc: WarcPlace | None = None  # the WARC record it came from or went to
+    warc: WarcPlace | None = None  # its response record, when written to or read from a WARC
 
 
 @dataclass
@@ -135,7 +135,7 @@ class Article:
     duplicate_of: None = None
     why: str | None = None
     revision: int = 1
-    warc: dict[str, Any] | None = None  # WarcPlace as {"file", "offset"}
+    warc: dict[str, Any] | None = None  # {"file", "offset"} of the page's response record
 
 
 @dataclass
@@ -155,7 +155,7 @@ class Copy:
     containment: float = 0.0
     method: str = ""
     revision: int = 1
-    warc: dict[str, Any] | None = None  # WarcPlace as {"file", "offset"}
+    warc: dict[str, Any] | None = None
 
 
 # A page's own fields: an article record without its place in the story.
@@ -217,18 +217,18 @@ def page_fields(page: Page) -> dict[str, Any]:
         "text": doc.text,
         "credits": [asdict(credit) for credit in doc.credits],
         "fetched_at": page.fetched_at,
-        "warc": asdict(page.warc) if page.warc is not None else None,
+        "warc": asdict(page.warc) if page.warc else None,
     }
 
 
-# What a record says of where and when the page was fetched, not of the page itself.
-FETCH_FIELDS = frozenset({"fetched_at", "warc"})
+# Where and when a page was fetched, not what it says: a page fetched again unchanged is
+# not written again for a new fetch time or a new WARC record.
+UNSAID = frozenset({"fetched_at", "warc"})
 
 
 def page_digest(fields_: dict[str, Any]) -> str:
-    """What a page says, fetch time and place aside: equal digests mean the same page
-    fields (the same page read back from a WARC is not a change)."""
-    content = {k: v for k, v in fields_.items() if k not in FETCH_FIELDS}
+    """What a page says, fetch time and WARC place aside: equal digests mean the same page."""
+    content = {k: v for k, v in fields_.items() if k not in UNSAID}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -263,13 +263,13 @@ def build_record(fields_: dict[str, Any], placement: Placement) -> Article | Cop
         title=fields_.get("title"),
         published=fields_.get("published"),
         fetched_at=fields_["fetched_at"],
-        warc=fields_.get("warc"),
         cluster_id=placement.cluster_id,
         duplicate_of=placement.duplicate_of or "",
         similarity=float(placement.similarity or 0),
         containment=float(placement.containment or 0),
         method=placement.method or "",
         revision=placement.revision,
+        warc=fields_.get("warc"),
     )
 
 

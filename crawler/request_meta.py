@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from crawler.items import WarcPlace
 from crawler.stats import INPUT_DONE
 
 if TYPE_CHECKING:
@@ -20,12 +21,18 @@ if TYPE_CHECKING:
 SOURCE = "newsfold_source"
 # The mark of an article page request that an input listed (`newsfold/input/total`).
 ARTICLE = "newsfold_article"
-# The WARC record a response came from or was written to (`crawler.items.WarcPlace`).
+# Where the response is in a WARC file (a `WarcPlace`): set by WARC out when it wrote the
+# response, or by the `warc` spider when it read it; the spider copies it to `Page.warc`.
 WARC = "newsfold_warc"
 
 
 def source_of(response: Response) -> str | None:
     return response.meta.get(SOURCE)
+
+
+def warc_place(meta: dict[str, Any]) -> WarcPlace | None:
+    place = meta.get(WARC)
+    return place if isinstance(place, WarcPlace) else None
 
 
 def article_done(crawler: Crawler, meta: dict[str, Any]) -> None:
