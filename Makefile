@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install demo test test-fast lint check clean bench bench-extract bench-dedup bench-scale bench-throughput bench-report bench-same redis-server chromium
+.PHONY: install demo test test-fast lint check clean bench bench-extract bench-dedup bench-scale bench-throughput bench-report bench-same bench-warc redis-server chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ lint: install
 
 check: lint test
 
-bench: bench-extract bench-dedup bench-scale bench-throughput bench-report
+bench: bench-extract bench-dedup bench-scale bench-throughput bench-report bench-warc
 
 # Extraction quality on ../shared/data/fundus-news-pages and robustness on
 # ../shared/data/trafilatura-eval, newsfold beside plain trafilatura; then a generated site
@@ -78,6 +78,13 @@ bench-throughput: install
 # time for headless chromium to load and draw it.
 bench-report: install chromium
 	$(PY) -m bench.report
+
+# WARC in: the warc spider against a bare trafilatura loop, its peak memory on a 100 MB and
+# a 1 GB WARC (generated under /tmp), warcio against FastWARC (installed here only, not a
+# dependency of newsfold).
+bench-warc: install
+	-$(PY) -m pip install --quiet 'fastwarc>=2.0,<3'
+	$(PY) -m bench.warc_in
 
 # The same crawls (the demo, the syndication web in two orders, every layout family) by
 # the current tree and by BASE, compared record by record; exit 1 on any difference.

@@ -14,7 +14,7 @@ from crawler import stats as names
 OK = 0
 FAILED_TO_START = 3  # bad arguments or sources file, state that cannot be opened
 TOO_MANY_ERRORS = 4  # failed requests or logged errors above MAX_ERROR_RATIO of requests
-NOTHING_FOUND = 5  # no feed, sitemap or start page led to a single article page
+NOTHING_FOUND = 5  # no feed, sitemap, start page or WARC file led to a single article page
 LOCKED = 6  # another run held the state for longer than LOCK_WAIT
 STATE_UNREACHABLE = 7  # Redis (state or frontier) unreachable for longer than REDIS_RETRY_FOR
 OUTPUT_FAILED = 8  # an output file could not be written: the run stopped, its pages are redone
@@ -47,6 +47,7 @@ def exit_code(stats: dict[str, Any], bootstrap_failed: bool, max_error_ratio: fl
     if errors and errors > max_error_ratio * max(requests, 1):
         return TOO_MANY_ERRORS
     # A worker of a distributed crawl counts what the whole run found (crawler.scheduler).
-    if not stats.get(names.ARTICLE_REQUESTS, 0) and not stats.get(names.FRONTIER_ARTICLES, 0):
+    found = (names.ARTICLE_REQUESTS, names.FRONTIER_ARTICLES, names.WARC_RECORDS + "response")
+    if not any(stats.get(name, 0) for name in found):  # requests, or pages read from WARCs
         return NOTHING_FOUND
     return OK

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
+from scrapy.settings import Settings
 
 from crawler.addon import SETTING_KINDS
 from crawler.commands.options import check_given_settings, known_settings, report_start_failure
@@ -24,6 +25,13 @@ from crawler.state import StateError, StateStore, open_state
 
 # The settings these commands read.
 READS = ("STATE_URL", "REDIS_RETRY_FOR")
+
+
+def open_existing_state(settings: Settings) -> StateStore:
+    """The state `STATE_URL` names, never created: ConfigError or StateError otherwise."""
+    check_settings(settings, {name: SETTING_KINDS[name] for name in READS})
+    url = settings.get("STATE_URL") or DEFAULTS["STATE_URL"]
+    return open_state(url, settings, create=False)
 
 
 def mistakes_logger() -> logging.Logger:
@@ -88,9 +96,7 @@ class StateExportCommand(ScrapyCommand):
         logger = mistakes_logger()
         try:
             check_given_settings(opts, self.known, logger)
-            check_settings(self.settings, {name: SETTING_KINDS[name] for name in READS})
-            url = self.settings.get("STATE_URL") or DEFAULTS["STATE_URL"]
-            return open_state(url, self.settings, create=False)
+            return open_existing_state(self.settings)
         except (ConfigError, StateError) as error:
             self.exitcode = report_start_failure(error, logger)
             return None

@@ -53,6 +53,11 @@ CLEAN_TEMPLATE_BLOCKS = "newsfold/clean/template_blocks"
 # The collapse's decisions, by the rule that matched a copy (`+ method`).
 COLLAPSE = "newsfold/collapse/"
 
+# WARC files read by the warc spider: files, and records by WARC-Type (a response that
+# gave no page is also counted under `newsfold/skipped/<reason>`).
+WARC_FILES = "newsfold/warc/files"
+WARC_RECORDS = "newsfold/warc/records/"
+
 # Inputs that were read but lacked something: a sitemap's notes (`+ note`), a site whose
 # pages do not look like articles.
 SITEMAPS = "newsfold/sitemaps/"

@@ -142,7 +142,8 @@ class RunManifest:
             "totals": totals(stats),
             "sources": sources,
             "files": files,
-            "warc_files": warc_files,
+            # the WARC files the run wrote (WARC out), then those it read (the warc spider)
+            "warc_files": [*warc_files, *getattr(self.crawler.spider, "warc_files", [])],
             "output_errors": self.run.output_errors,
             "redo": repair["redo"] if repair is not None else 0,
             "repaired": self.run.repaired,
