@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from bench.warc_files import ArchivedPage, write_cc_news
@@ -152,3 +153,40 @@ def test_the_warc_spider_needs_a_file(crawl):
     result = crawl("warc", output=None)
     assert result.returncode == 3
     assert "the warc spider needs -a files=" in result.log
+
+
+def test_a_crawl_archived_by_warc_out_gives_the_same_records_read_back(
+    make_web, crawl, tmp_path
+):
+    """WARC out, then WARC in with the network off: the same pages, texts and stories,
+    and each record of the second run points where the first one's did."""
+    server = make_web(story_web(5, copies=2))
+    live_dir = tmp_path / "live"
+    live = crawl(
+        "feeds",
+        args=FEEDS,
+        proxy=server.address,
+        workdir=live_dir,
+        settings={"WARC_DIR": str(live_dir / "warc")},
+    )
+    assert live.returncode == 0, live.log
+    written = manifest(live)["warc_files"]
+    assert written, "the live crawl archived its responses"
+
+    replay = crawl(
+        "warc",
+        args={"files": ",".join(str(live_dir / path) for path in written)},
+        proxy=NOWHERE,
+        workdir=tmp_path / "warc",
+    )
+    assert replay.returncode == 0, replay.log
+    no_network(replay)
+    validate_records(replay.records)
+    assert seen_as(replay) == seen_as(live)
+    pointers = {r["id"]: r["warc"]["offset"] for r in live.current}
+    assert {r["id"]: r["warc"]["offset"] for r in replay.current} == pointers
+    # fetched when the archive says: the response's WARC-Date, within its second
+    fetched = {r["id"]: datetime.fromisoformat(r["fetched_at"]) for r in live.current}
+    for record in replay.current:
+        gap = datetime.fromisoformat(record["fetched_at"]) - fetched[record["id"]]
+        assert abs(gap.total_seconds()) < 2, record
