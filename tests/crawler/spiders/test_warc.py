@@ -155,9 +155,7 @@ def test_the_warc_spider_needs_a_file(crawl):
     assert "the warc spider needs -a files=" in result.log
 
 
-def test_a_crawl_archived_by_warc_out_gives_the_same_records_read_back(
-    make_web, crawl, tmp_path
-):
+def test_a_crawl_archived_by_warc_out_gives_the_same_records_read_back(make_web, crawl, tmp_path):
     """WARC out, then WARC in with the network off: the same pages, texts and stories,
     and each record of the second run points where the first one's did."""
     server = make_web(story_web(5, copies=2))
