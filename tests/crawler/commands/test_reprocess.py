@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from bench.warc_files import ArchivedPage, write_cc_news
 from tests.conftest import CrawlResult, article_page, collect, crawl_command, prose
@@ -108,7 +109,7 @@ def test_the_state_knows_the_warc_files_runs_wrote_read_or_had_repaired():
     repairing run's manifest lists (`repaired[].warc_files`), each once, oldest first."""
     from crawler.commands.reprocess import known_warc_files
 
-    manifests = [
+    manifests: list[dict[str, Any]] = [
         {"warc_files": ["warc/a-00000.warc.gz", "cc/news.warc.gz"]},
         {"repaired": [{"run": "killed", "warc_files": ["warc/k-00000.warc.gz"]}]},
         {"warc_files": ["warc/a-00000.warc.gz", 7, ""], "repaired": "odd"},
