@@ -20,6 +20,7 @@ from crawler.stats import (
     REQUEST_COUNT,
     RESPONSE_COUNT,
     SKIPPED,
+    WARC_RECORDS,
 )
 
 # The groups of counts by reason, by the prefix of their stats.
@@ -53,6 +54,11 @@ def totals(stats: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def pages_seen(stats: dict[str, Any]) -> int:
+    """The pages a run has had so far: fetched, or read from WARC files (`warc` spider)."""
+    return int(stats.get(RESPONSE_COUNT, 0)) + int(stats.get(WARC_RECORDS + "response", 0))
+
+
 def summarise(stats: dict[str, Any]) -> str:
     """ "12 articles, 4 copies; dropped: too_short 3; skipped: bad_feed 1; errors: dns 1"."""
     figures = totals(stats)
@@ -69,17 +75,19 @@ def progress_line(
     queued: int | None,
     input_total: InputTotal = "none",
     done_per_second: float = 0.0,
+    unit: str = "URLs",
 ) -> str:
     """ "296 pages (4.5/s), 120 articles, 37 copies, dropped 12 (listing 8, too_short 4),
     skipped 0, 3 errors, 41 queued, 78% of 380 URLs, ETA 0:00:21".
 
-    The percentage is of the URLs the input listed (so far, when feeds and sitemaps are
-    still being read); the ETA is what is left at `done_per_second`, omitted at 0.
+    The percentage is of what the input listed (`unit`: the URLs of a list, feeds and
+    sitemaps, so far while they are still being read; a `warc` run's files); the ETA is
+    what is left at `done_per_second`, omitted at 0.
     """
     figures = totals(stats)
     dropped = figures["dropped"]
     parts = [
-        f"{figures['responses']} pages ({pages_per_second:.1f}/s)",
+        f"{pages_seen(stats)} pages ({pages_per_second:.1f}/s)",
         f"{figures['articles']} articles",
         f"{figures['copies']} copies",
         f"dropped {sum(dropped.values())}" + (f" ({_reasons(dropped)})" if dropped else ""),
@@ -92,7 +100,7 @@ def progress_line(
     if input_total != "none" and total:
         done = min(stats.get(INPUT_DONE, 0), total)
         so_far = " listed so far" if input_total == "growing" else ""
-        parts.append(f"{100 * done // total}% of {total} URLs{so_far}")
+        parts.append(f"{100 * done // total}% of {total} {unit}{so_far}")
         if done_per_second > 0 and done < total:
             left = math.ceil((total - done) / done_per_second)  # never 0 while work is left
             parts.append(f"ETA {timedelta(seconds=left)}")

@@ -21,8 +21,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.frontier import frontier_url
-from crawler.runstats import InputTotal, progress_line
-from crawler.stats import INPUT_DONE, RESPONSE_COUNT
+from crawler.runstats import InputTotal, pages_seen, progress_line
+from crawler.stats import INPUT_DONE
 
 if TYPE_CHECKING:
     from typing import Self
@@ -40,6 +40,7 @@ class Progress:
         self.interval = interval
         self.task: AsyncioLoopingCall | LoopingCall | None = None
         self.input_total: InputTotal = "none"
+        self.unit = "URLs"  # what the input lists (the spider's `input_unit`)
         self.started = self.last = time.monotonic()
         self.last_pages = self.last_done = 0
 
@@ -58,6 +59,7 @@ class Progress:
         # URLs too: its own share of the run is not known.
         if frontier_url(self.crawler.settings) is None:
             self.input_total = getattr(spider, "input_total", "none")
+            self.unit = getattr(spider, "input_unit", self.unit)
         self.started = self.last = time.monotonic()
         self.task = create_looping_call(self.log_progress)
         self.task.start(self.interval, now=False)
@@ -68,11 +70,11 @@ class Progress:
         stats = self.crawler.stats.get_stats()
         now = time.monotonic()
         seconds = max(now - self.last, 1e-9)
-        pages, done = stats.get(RESPONSE_COUNT, 0), stats.get(INPUT_DONE, 0)
+        pages, done = pages_seen(stats), stats.get(INPUT_DONE, 0)
         pace = (pages - self.last_pages) / seconds
         done_pace = (done - self.last_done) / seconds
         self.last, self.last_pages, self.last_done = now, pages, done
-        line = progress_line(stats, pace, self._queued(), self.input_total, done_pace)
+        line = progress_line(stats, pace, self._queued(), self.input_total, done_pace, self.unit)
         logger.info("progress: %s", line)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -83,9 +85,9 @@ class Progress:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         seconds = max(time.monotonic() - self.started, 1e-9)
-        pace = stats.get(RESPONSE_COUNT, 0) / seconds
+        pace = pages_seen(stats) / seconds
         known: InputTotal = "fixed" if self.input_total != "none" else "none"
-        line = progress_line(stats, pace, self._queued(), known)
+        line = progress_line(stats, pace, self._queued(), known, unit=self.unit)
         logger.info("progress: %s", line)
 
     def _queued(self) -> int | None:

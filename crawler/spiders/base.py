@@ -120,6 +120,7 @@ class NewsSpider(Spider):
 
     # Feeds and sitemaps list the run's work as they are read (see InputTotal).
     input_total: InputTotal = "growing"
+    input_unit: ClassVar[str] = "URLs"  # what that work is counted in, for the progress line
     summary: ClassVar[str] = ""  # one line for `newsfold --help`
 
     def __init__(

@@ -37,6 +37,7 @@ class WarcSpider(NewsSpider):
     name = "warc"
     summary = "The HTML pages of WARC files (CC-NEWS, or newsfold's own), without the network"
     input_total = "fixed"  # the files, each done once read to its end
+    input_unit = "WARC files"
 
     def __init__(
         self,

@@ -62,3 +62,18 @@ def test_the_summary_and_the_manifest_read_the_same_figures():
         "skipped": {"seen": 5},
         "errors": {"http_404": 2, "timeout": 1},
     }
+
+
+def test_a_warc_run_counts_the_pages_it_read_and_its_files():
+    """A `warc` run fetches nothing: its pages are the responses read from its files,
+    and its share is of the files it lists."""
+    stats = {
+        "newsfold/warc/records/response": 40,
+        "newsfold/warc/records/request": 40,
+        "newsfold/articles": 30,
+        "newsfold/input/total": 4,
+        "newsfold/input/done": 1,
+    }
+    line = progress_line(stats, 8.0, 0, "fixed", 0.5, unit="WARC files")
+    assert line.startswith("40 pages (8.0/s), 30 articles")
+    assert "25% of 4 WARC files, ETA 0:00:06" in line
