@@ -77,6 +77,11 @@ def crawl(workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]) 
     }.items():
         command += ["-s", f"{name}={value}"]
     command += ["-O", "out.jsonl"]
+    return measured(command, workdir, proxy)
+
+
+def measured(command: list[str], workdir: Path, proxy: str) -> Run:
+    """Run a crawl `command` in `workdir` through `proxy`, watching its CPU and memory."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "http_proxy": proxy}
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=workdir, env=env, stderr=subprocess.DEVNULL)

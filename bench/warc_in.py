@@ -28,12 +28,10 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,8 +43,7 @@ import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 
 from bench.extract import Expected, load_pages
-from bench.scale import cpu_seconds
-from bench.throughput import DATA, Run, descendants, losses, peak_kib, written
+from bench.throughput import DATA, Run, losses, measured, written
 from bench.warc_files import ArchivedPage, write_cc_news
 from crawler.stats import ARTICLES, COPIES
 from crawler.warc_reader import WarcResponse, read_warc
@@ -70,19 +67,7 @@ def crawl_warc(workdir: Path, args: dict[str, str], settings: dict[str, str] | N
     }.items():
         command += ["-s", f"{name}={value}"]
     command += ["-O", "out.jsonl"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    env["http_proxy"] = "http://127.0.0.1:9"  # nothing may be fetched
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=workdir, env=env, stderr=subprocess.DEVNULL)
-    used: dict[int, float] = {}
-    peak = 0
-    while process.poll() is None:
-        for pid in [process.pid, *descendants(process.pid)]:
-            with contextlib.suppress(OSError):  # gone meanwhile
-                used[pid] = cpu_seconds(pid)
-                peak = max(peak, peak_kib(pid))
-        time.sleep(0.2)
-    return Run(time.perf_counter() - started, sum(used.values()), peak / 1024)
+    return measured(command, workdir, proxy="http://127.0.0.1:9")  # nothing may be fetched
 
 
 def bare_loop(pages: list[Expected]) -> float:
