@@ -85,7 +85,7 @@ def test_a_misspelled_spider_lists_the_spiders(crawl):
     result = crawl("nwes", args={"urls": DEAD})
     assert the_one_error(result) == (
         "no spider named 'nwes' (did you mean news?); "
-        "the spiders are discover, feeds, news, site, sitemaps, urls"
+        "the spiders are discover, feeds, news, site, sitemaps, urls, warc"
     )
 
 
