@@ -68,9 +68,20 @@ def crawl(workdir: Path, urls: list[str], proxy: str, settings: dict[str, str]) 
     """A whole `scrapy crawl urls` process over `urls`."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "urls.txt").write_text("\n".join(urls))
-    command = [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", "file=urls.txt"]
+    return measured_crawl(
+        workdir, "urls", {"file": "urls.txt"}, {**CRAWL_SETTINGS, **settings}, proxy
+    )
+
+
+def measured_crawl(
+    workdir: Path, spider: str, args: dict[str, str], settings: dict[str, str], proxy: str
+) -> Run:
+    """`scrapy crawl SPIDER` in `workdir` with its own state and stats file, its records to
+    `out.jsonl`, measured (`measured`)."""
+    command = [sys.executable, "-m", "scrapy", "crawl", spider]
+    for name, value in args.items():
+        command += ["-a", f"{name}={value}"]
     for name, value in {
-        **CRAWL_SETTINGS,
         "STATE_URL": f"sqlite:///{workdir / 'state.sqlite'}",
         "STATS_FILE": str(workdir / "stats.json"),
         **settings,

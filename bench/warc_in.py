@@ -43,7 +43,7 @@ import trafilatura
 from warcio.archiveiterator import ArchiveIterator
 
 from bench.extract import Expected, load_pages
-from bench.throughput import DATA, Run, losses, measured, written
+from bench.throughput import DATA, Run, losses, measured_crawl, written
 from bench.warc_files import ArchivedPage, write_cc_news
 from crawler.stats import ARTICLES, COPIES
 from crawler.warc_reader import WarcResponse, read_warc
@@ -56,18 +56,9 @@ MB = 1024 * 1024
 def crawl_warc(workdir: Path, args: dict[str, str], settings: dict[str, str] | None = None) -> Run:
     """A whole `scrapy crawl warc` process, its time, CPU and largest peak memory."""
     workdir.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "scrapy", "crawl", "warc"]
-    for name, value in args.items():
-        command += ["-a", f"{name}={value}"]
-    for name, value in {
-        **CRAWL_SETTINGS,
-        **(settings or {}),
-        "STATE_URL": f"sqlite:///{workdir / 'state.sqlite'}",
-        "STATS_FILE": str(workdir / "stats.json"),
-    }.items():
-        command += ["-s", f"{name}={value}"]
-    command += ["-O", "out.jsonl"]
-    return measured(command, workdir, proxy="http://127.0.0.1:9")  # nothing may be fetched
+    chosen = {**CRAWL_SETTINGS, **(settings or {})}
+    nowhere = "http://127.0.0.1:9"  # nothing may be fetched
+    return measured_crawl(workdir, "warc", args, chosen, nowhere)
 
 
 def bare_loop(pages: list[Expected]) -> float:
